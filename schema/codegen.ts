@@ -1,0 +1,45 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// One schema, two consumers: resolver signatures for the connector, typed documents for the SDK.
+const scalars = {
+  DateTime: 'string',
+  Date: 'string',
+  Upload: 'File',
+};
+
+const config: CodegenConfig = {
+  schema: './schema.graphql',
+  overwrite: true,
+  generates: {
+    '../connector/src/graphql/generated/resolvers.ts': {
+      plugins: [{ add: { content: '/* eslint-disable */\n// Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.' } }, 'typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        contextType: '../context.js#RequestContext',
+        mappers: {
+          Beid: '../mappers.js#BeidParent',
+          Reader: '../mappers.js#ReaderParent',
+        },
+        scalars,
+        enumsAsTypes: true,
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        maybeValue: 'T | null',
+        resolverTypeWrapperSignature: 'T | Promise<T>',
+      },
+    },
+    '../web-sdk/src/generated/graphql.ts': {
+      documents: ['../web-sdk/src/operations/*.graphql'],
+      plugins: [{ add: { content: '/* eslint-disable */\n// Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.' } }, 'typescript', 'typescript-operations', 'typed-document-node'],
+      config: {
+        useTypeImports: true,
+        scalars: { ...scalars, Upload: 'Blob' },
+        enumsAsTypes: true,
+        avoidOptionals: true,
+        maybeValue: 'T | null',
+        onlyOperationTypes: true,
+      },
+    },
+  },
+};
+
+export default config;
