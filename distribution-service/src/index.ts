@@ -1,0 +1,14 @@
+export { createDs, type CreateDsOptions, type Ds } from './http/server.js';
+export { DEFAULT_CONFIG, resolveConfig, type DsConfig } from './config.js';
+export { openSqliteRepository, SqliteRepository } from './store/sqlite/sqlite-repository.js';
+export type * from './store/repository.js';
+export { generateRootCa, loadOrCreateCa, type RootCa } from './ca/root-ca.js';
+export { stringToSign } from './auth/signature.js';
+export { DsError, type DsErrorCode } from './errors.js';
+export { systemClock, type Clock } from './clock.js';
+export type { ServiceContext } from './services/context.js';
+export * as organisations from './services/organisations.js';
+export * as applications from './services/applications.js';
+export * as tokens from './services/tokens.js';
+export * as devices from './services/devices.js';
+export * as reports from './services/reports.js';

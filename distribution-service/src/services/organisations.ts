@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { isoAt } from '../clock.js';
+import { LOG_LEVELS, type LogLevel } from '../domain/transaction.js';
+import { DsError } from '../errors.js';
+import type { Organisation } from '../store/repository.js';
+import type { ServiceContext } from './context.js';
+
+const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
+
+export async function createOrganisation(ctx: ServiceContext, name: string): Promise<Organisation> {
+  if (!ORG_NAME.test(name)) throw new DsError('INVALID_ARGUMENT', 'an organisation name is 1-100 characters of letters, digits, space . _ -');
+  return ctx.repo.createOrganisation({ id: randomUUID(), name, createdAt: isoAt(ctx.clock.now()) });
+}
+
+/** By id or name; NOT_FOUND otherwise. */
+export async function requireOrganisation(ctx: ServiceContext, idOrName: string): Promise<Organisation> {
+  const org = await ctx.repo.findOrganisation(idOrName);
+  if (!org) throw new DsError('NOT_FOUND', `no organisation ${idOrName}`);
+  return org;
+}
+
+export const listOrganisations = (ctx: ServiceContext): Promise<Organisation[]> => ctx.repo.listOrganisations();
+
+export interface ConfigPatch {
+  /** Seconds; null clears the override. */
+  dsCycleSeconds?: number | null;
+  logLevel?: LogLevel | null;
+}
+
+/** Organisation-wide overrides that reach every device at its next sync. */
+export async function setOrganisationConfig(ctx: ServiceContext, idOrName: string, patch: ConfigPatch): Promise<Organisation> {
+  const org = await requireOrganisation(ctx, idOrName);
+  const cycle = patch.dsCycleSeconds;
+  if (cycle !== undefined && cycle !== null && (!Number.isInteger(cycle) || cycle < 10 || cycle > 30 * 24 * 3600)) {
+    throw new DsError('INVALID_ARGUMENT', 'the cycle is an integer between 10 s and 30 days');
+  }
+  if (patch.logLevel !== undefined && patch.logLevel !== null && !LOG_LEVELS.includes(patch.logLevel)) {
+    throw new DsError('INVALID_ARGUMENT', `log level is one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return ctx.repo.setOrganisationConfig(org.id, patch);
+}

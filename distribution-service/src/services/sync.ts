@@ -1,0 +1,115 @@
+import { checkCsr } from '../ca/csr.js';
+import { normaliseSerial } from '../ca/serial.js';
+import type { AuthenticatedDevice } from '../auth/device-auth.js';
+import { isoAt } from '../clock.js';
+import type { IncomingTransaction } from '../domain/transaction.js';
+import { DsError, type DsErrorCode } from '../errors.js';
+import type { DeviceCertificate } from '../store/repository.js';
+import type { ServiceContext } from './context.js';
+import { configView, corsView, nextSyncAfterSeconds, renewalWindow, type ConfigView, type CorsView, type RenewalWindow } from './device-view.js';
+import { requireOrganisation } from './organisations.js';
+
+/** The sync request body, already schema-validated. */
+export interface SyncInput {
+  version: string;
+  os: string;
+  uptimeSeconds: number;
+  lastError: string | null;
+  certificate: { serial: string; notAfter: string };
+  csr?: string;
+  corsVersion?: number;
+  configVersion?: number;
+  transactions: IncomingTransaction[];
+}
+
+export interface SyncResult {
+  ack: string[];
+  cors: CorsView;
+  config: ConfigView;
+  certificate?: { pem: string; caChain: string[]; serial: string; notAfter: string };
+  certificateError?: { code: DsErrorCode; message: string };
+  renewal?: RenewalWindow;
+  nextSyncAfterSeconds: number;
+  serverTime: string;
+  /** Not on the wire. */
+  issued?: DeviceCertificate;
+  inserted: number;
+}
+
+/**
+ * One sync: store the batch (de-duplicated on (device, id)) and the device status in one DB
+ * transaction, sign a renewal CSR if one came, and answer with what the device should hold.
+ * A refused CSR does not fail the sync: the transactions still count.
+ */
+export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevice, input: SyncInput): Promise<SyncResult> {
+  const now = ctx.clock.now();
+  const receivedAt = isoAt(now);
+  const org = await requireOrganisation(ctx, device.orgId);
+
+  let issued: DeviceCertificate | undefined;
+  let certificateError: SyncResult['certificateError'];
+  if (input.csr !== undefined) {
+    const renewal = renew(ctx, device, input.csr);
+    if (renewal instanceof DsError) certificateError = { code: renewal.code, message: renewal.message };
+    else issued = renewal;
+  }
+
+  // Normalised to UTC so reports compare and group times as plain strings.
+  const transactions = input.transactions.map((t) => ({ ...t, occurredAt: new Date(t.occurredAt).toISOString() }));
+  const inserted = await ctx.repo.recordSync({
+    deviceId: device.deviceId,
+    orgId: device.orgId,
+    receivedAt,
+    status: {
+      version: input.version,
+      os: input.os,
+      uptimeSeconds: input.uptimeSeconds,
+      lastError: input.lastError,
+      certSerial: normaliseSerial(input.certificate.serial),
+      certNotAfter: new Date(input.certificate.notAfter).toISOString(),
+      lastSyncAt: receivedAt,
+    },
+    transactions,
+    ...(issued ? { certificate: issued } : {}),
+  });
+
+  const ack = [...new Set(input.transactions.map((t) => t.id))];
+  const result: SyncResult = {
+    ack,
+    cors: await corsView(ctx, org, input.corsVersion),
+    config: configView(org),
+    nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
+    serverTime: receivedAt,
+    inserted,
+  };
+  if (issued) {
+    result.certificate = { pem: issued.certificatePem, caChain: [...(ctx.authority?.caChain ?? [])], serial: issued.serial, notAfter: issued.notAfter };
+    result.issued = issued;
+    result.renewal = renewalWindow(Date.parse(issued.issuedAt), Date.parse(issued.notAfter));
+  } else {
+    const serial = normaliseSerial(input.certificate.serial);
+    const current = device.keys.find((k) => k.serial === serial);
+    if (current) result.renewal = renewalWindow(current.issuedAtMs, current.notAfterMs);
+  }
+  if (certificateError) result.certificateError = certificateError;
+  return result;
+}
+
+function renew(ctx: ServiceContext, device: AuthenticatedDevice, pem: string): DeviceCertificate | DsError {
+  if (!ctx.authority) return new DsError('INTERNAL', 'this DS has no certificate authority');
+  const csr = checkCsr(pem);
+  if (!csr.ok) return csr.error;
+  // A renewal must rotate the key: re-certifying the signing key would defeat the point.
+  if (csr.value.keyId === device.signingKey.keyId) return new DsError('CSR_KEY_REUSED', 'the CSR key is the key that signed this request');
+  const cert = ctx.authority.issue(csr.value);
+  return {
+    serial: cert.serial,
+    deviceId: device.deviceId,
+    keyId: csr.value.keyId,
+    publicKeyPem: csr.value.publicKeyPem,
+    certificatePem: cert.pem,
+    issuedAt: cert.issuedAt,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+  };
+}

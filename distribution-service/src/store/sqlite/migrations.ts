@@ -1,0 +1,85 @@
+/**
+ * Numbered migrations, applied in order and recorded in `schema_migrations`. Append only: a
+ * shipped migration is never edited. The SQL avoids SQLite-only features (no WITHOUT ROWID,
+ * no AUTOINCREMENT, ISO text times) so the PostgreSQL migrations can mirror it line by line.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        cors_version INTEGER NOT NULL DEFAULT 0,
+        config_version INTEGER NOT NULL DEFAULT 0,
+        ds_cycle_seconds INTEGER,
+        log_level TEXT
+      );
+      CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        label TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (org_id, label)
+      );
+      CREATE TABLE origins (
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        app_id TEXT NOT NULL REFERENCES applications(id),
+        origin TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, origin)
+      );
+      CREATE TABLE install_tokens (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        max_uses INTEGER,
+        uses INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        registered_at TEXT NOT NULL,
+        version TEXT,
+        os TEXT,
+        uptime_seconds BIGINT,
+        last_error TEXT,
+        last_sync_at TEXT,
+        cert_serial TEXT,
+        cert_not_after TEXT
+      );
+      CREATE INDEX devices_org ON devices (org_id);
+      CREATE TABLE device_certificates (
+        serial TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        key_id TEXT NOT NULL,
+        public_key_pem TEXT NOT NULL,
+        certificate_pem TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL
+      );
+      CREATE INDEX device_certificates_device ON device_certificates (device_id, not_after);
+      CREATE INDEX device_certificates_key ON device_certificates (key_id);
+      CREATE TABLE transactions (
+        device_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        org_id TEXT NOT NULL,
+        use_case TEXT NOT NULL,
+        module TEXT NOT NULL,
+        result TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        label TEXT NOT NULL,
+        tag TEXT,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, id)
+      );
+      CREATE INDEX transactions_org_time ON transactions (org_id, occurred_at);
+    `,
+  },
+];

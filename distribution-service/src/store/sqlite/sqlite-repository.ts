@@ -1,0 +1,326 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DsError } from '../../errors.js';
+import { MIGRATIONS } from './migrations.js';
+import type {
+  Application,
+  Device,
+  DeviceCertificate,
+  InstallReportRow,
+  InstallToken,
+  LogLevel,
+  NewDevice,
+  Organisation,
+  OriginRow,
+  ReportDimension,
+  ReportRow,
+  Repository,
+  SyncWrite,
+  TransactionReportQuery,
+} from '../repository.js';
+
+type Db = Database.Database;
+type Row = Record<string, unknown>;
+
+/** SQL expression per report dimension: a fixed whitelist, so no user text reaches SQL. */
+const DIMENSION_SQL: Record<ReportDimension, string> = {
+  label: 'label',
+  tag: 'tag',
+  useCase: 'use_case',
+  module: 'module',
+  result: 'result',
+  month: 'substr(occurred_at, 1, 7)',
+  day: 'substr(occurred_at, 1, 10)',
+};
+
+export interface SqliteOptions {
+  /** `synchronous` pragma; NORMAL (default) with WAL loses no committed transaction on a process crash. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSqliteRepository(path: string, options: SqliteOptions = {}): SqliteRepository {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  // Admin CLI commands write while the server runs: wait for the lock rather than fail.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return new SqliteRepository(db);
+}
+
+export function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+const toOrganisation = (r: Row): Organisation => ({
+  id: r.id as string,
+  name: r.name as string,
+  createdAt: r.created_at as string,
+  corsVersion: r.cors_version as number,
+  configVersion: r.config_version as number,
+  dsCycleSeconds: (r.ds_cycle_seconds as number | null) ?? null,
+  logLevel: (r.log_level as LogLevel | null) ?? null,
+});
+
+const toApplication = (r: Row): Application => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  label: r.label as string,
+  name: r.name as string,
+  createdAt: r.created_at as string,
+});
+
+const toToken = (r: Row): InstallToken => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  tokenHash: r.token_hash as string,
+  createdAt: r.created_at as string,
+  expiresAt: (r.expires_at as string | null) ?? null,
+  maxUses: (r.max_uses as number | null) ?? null,
+  uses: r.uses as number,
+});
+
+const toDevice = (r: Row): Device => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  registeredAt: r.registered_at as string,
+  version: (r.version as string | null) ?? null,
+  os: (r.os as string | null) ?? null,
+  uptimeSeconds: (r.uptime_seconds as number | null) ?? null,
+  lastError: (r.last_error as string | null) ?? null,
+  lastSyncAt: (r.last_sync_at as string | null) ?? null,
+  certSerial: (r.cert_serial as string | null) ?? null,
+  certNotAfter: (r.cert_not_after as string | null) ?? null,
+});
+
+const toCertificate = (r: Row): DeviceCertificate => ({
+  serial: r.serial as string,
+  deviceId: r.device_id as string,
+  keyId: r.key_id as string,
+  publicKeyPem: r.public_key_pem as string,
+  certificatePem: r.certificate_pem as string,
+  issuedAt: r.issued_at as string,
+  notBefore: r.not_before as string,
+  notAfter: r.not_after as string,
+});
+
+const isUniqueViolation = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
+
+export class SqliteRepository implements Repository {
+  // The statements on the sync path are prepared once: that is most of the throughput.
+  private readonly insertTx;
+  private readonly updateStatus;
+  private readonly insertCert;
+  private readonly recordSyncTx;
+
+  constructor(readonly db: Db) {
+    this.insertTx = db.prepare(
+      `INSERT INTO transactions (device_id, id, org_id, use_case, module, result, occurred_at, label, tag, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, id) DO NOTHING`,
+    );
+    this.updateStatus = db.prepare(
+      `UPDATE devices SET version = ?, os = ?, uptime_seconds = ?, last_error = ?, last_sync_at = ?,
+         cert_serial = ?, cert_not_after = ? WHERE id = ?`,
+    );
+    this.insertCert = db.prepare(
+      `INSERT INTO device_certificates (serial, device_id, key_id, public_key_pem, certificate_pem, issued_at, not_before, not_after)
+       VALUES (@serial, @deviceId, @keyId, @publicKeyPem, @certificatePem, @issuedAt, @notBefore, @notAfter)`,
+    );
+    this.recordSyncTx = db.transaction((w: SyncWrite): number => {
+      let inserted = 0;
+      for (const t of w.transactions) {
+        inserted += this.insertTx.run(w.deviceId, t.id, w.orgId, t.useCase, t.module, t.result, t.occurredAt, t.label, t.tag, w.receivedAt).changes;
+      }
+      const s = w.status;
+      this.updateStatus.run(s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter, w.deviceId);
+      if (w.certificate) this.insertCert.run(w.certificate);
+      return inserted;
+    });
+  }
+
+  async createOrganisation(org: { id: string; name: string; createdAt: string }): Promise<Organisation> {
+    try {
+      this.db.prepare('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DsError('CONFLICT', `organisation ${org.name} already exists`);
+      throw e;
+    }
+    return (await this.findOrganisation(org.id))!;
+  }
+
+  async findOrganisation(idOrName: string): Promise<Organisation | undefined> {
+    const r = this.db.prepare('SELECT * FROM organisations WHERE id = ? OR name = ?').get(idOrName, idOrName) as Row | undefined;
+    return r && toOrganisation(r);
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    return (this.db.prepare('SELECT * FROM organisations ORDER BY name').all() as Row[]).map(toOrganisation);
+  }
+
+  async setOrganisationConfig(orgId: string, patch: { dsCycleSeconds?: number | null; logLevel?: LogLevel | null }): Promise<Organisation> {
+    this.db.transaction(() => {
+      if (patch.dsCycleSeconds !== undefined) this.db.prepare('UPDATE organisations SET ds_cycle_seconds = ? WHERE id = ?').run(patch.dsCycleSeconds, orgId);
+      if (patch.logLevel !== undefined) this.db.prepare('UPDATE organisations SET log_level = ? WHERE id = ?').run(patch.logLevel, orgId);
+      this.db.prepare('UPDATE organisations SET config_version = config_version + 1 WHERE id = ?').run(orgId);
+    }).immediate();
+    return (await this.findOrganisation(orgId))!;
+  }
+
+  async createApplication(app: Application): Promise<Application> {
+    try {
+      this.db.transaction(() => {
+        this.db
+          .prepare('INSERT INTO applications (id, org_id, label, name, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(app.id, app.orgId, app.label, app.name, app.createdAt);
+        this.bumpCors(app.orgId);
+      }).immediate();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DsError('CONFLICT', `label ${app.label} already exists in this organisation`);
+      throw e;
+    }
+    return app;
+  }
+
+  async findApplication(orgId: string, label: string): Promise<Application | undefined> {
+    const r = this.db.prepare('SELECT * FROM applications WHERE org_id = ? AND label = ?').get(orgId, label) as Row | undefined;
+    return r && toApplication(r);
+  }
+
+  async listApplications(orgId: string): Promise<Application[]> {
+    return (this.db.prepare('SELECT * FROM applications WHERE org_id = ? ORDER BY label').all(orgId) as Row[]).map(toApplication);
+  }
+
+  async addOrigin(orgId: string, appId: string, origin: string, at: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare('INSERT INTO origins (org_id, app_id, origin, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (org_id, origin) DO NOTHING')
+        .run(orgId, appId, origin, at);
+      if (r.changes === 0) return false;
+      this.bumpCors(orgId);
+      return true;
+    }).immediate();
+  }
+
+  async removeOrigin(orgId: string, appId: string, origin: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.db.prepare('DELETE FROM origins WHERE org_id = ? AND app_id = ? AND origin = ?').run(orgId, appId, origin);
+      if (r.changes === 0) return false;
+      this.bumpCors(orgId);
+      return true;
+    }).immediate();
+  }
+
+  async listOrigins(orgId?: string): Promise<OriginRow[]> {
+    const sql = `SELECT o.org_id AS orgId, o.origin AS origin, a.label AS label FROM origins o
+                 JOIN applications a ON a.id = o.app_id ${orgId ? 'WHERE o.org_id = ?' : ''} ORDER BY o.org_id, a.label, o.origin`;
+    return this.db.prepare(sql).all(...(orgId ? [orgId] : [])) as OriginRow[];
+  }
+
+  private bumpCors(orgId: string): void {
+    this.db.prepare('UPDATE organisations SET cors_version = cors_version + 1 WHERE id = ?').run(orgId);
+  }
+
+  async createInstallToken(t: InstallToken): Promise<void> {
+    this.db
+      .prepare('INSERT INTO install_tokens (id, org_id, token_hash, created_at, expires_at, max_uses, uses) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(t.id, t.orgId, t.tokenHash, t.createdAt, t.expiresAt, t.maxUses, t.uses);
+  }
+
+  async findInstallTokenByHash(tokenHash: string): Promise<InstallToken | undefined> {
+    const r = this.db.prepare('SELECT * FROM install_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    return r && toToken(r);
+  }
+
+  async registerDevice(input: NewDevice): Promise<boolean> {
+    return this.db.transaction(() => {
+      // The use is consumed with a guarded UPDATE so two racing registrations cannot both take the last use.
+      const used = this.db
+        .prepare('UPDATE install_tokens SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)')
+        .run(input.tokenId);
+      if (used.changes === 0) return false;
+      const d = input.device;
+      this.db.prepare('INSERT INTO devices (id, org_id, registered_at, version, os) VALUES (?, ?, ?, ?, ?)').run(d.id, d.orgId, d.registeredAt, d.version, d.os);
+      this.insertCert.run(input.certificate);
+      return true;
+    }).immediate();
+  }
+
+  async findDevice(id: string): Promise<Device | undefined> {
+    const r = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
+    return r && toDevice(r);
+  }
+
+  async listDevices(orgId?: string): Promise<Device[]> {
+    const sql = `SELECT * FROM devices ${orgId ? 'WHERE org_id = ?' : ''} ORDER BY registered_at`;
+    return (this.db.prepare(sql).all(...(orgId ? [orgId] : [])) as Row[]).map(toDevice);
+  }
+
+  async findDeviceIdByKey(keyId: string): Promise<string | undefined> {
+    return this.db.prepare('SELECT device_id FROM device_certificates WHERE key_id = ? LIMIT 1').pluck().get(keyId) as string | undefined;
+  }
+
+  async addCertificate(cert: DeviceCertificate): Promise<void> {
+    this.insertCert.run(cert);
+  }
+
+  async liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? ORDER BY issued_at DESC')
+      .all(deviceId, at) as Row[];
+    return rows.map(toCertificate);
+  }
+
+  async findCertificate(serial: string): Promise<DeviceCertificate | undefined> {
+    const r = this.db.prepare('SELECT * FROM device_certificates WHERE serial = ?').get(serial) as Row | undefined;
+    return r && toCertificate(r);
+  }
+
+  async recordSync(write: SyncWrite): Promise<number> {
+    return this.recordSyncTx.immediate(write);
+  }
+
+  async transactionReport(q: TransactionReportQuery): Promise<ReportRow[]> {
+    const dims = [...new Set(q.by)];
+    const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
+    const where = ['org_id = ?'];
+    const args: string[] = [q.orgId];
+    if (q.from) (where.push('occurred_at >= ?'), args.push(q.from));
+    if (q.to) (where.push('occurred_at < ?'), args.push(q.to));
+    const group = dims.length ? `GROUP BY ${dims.map((d) => DIMENSION_SQL[d]).join(', ')} ORDER BY ${dims.map((d) => DIMENSION_SQL[d]).join(', ')}` : '';
+    const sql = `SELECT ${[...cols, 'COUNT(*) AS count'].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`;
+    return this.db.prepare(sql).all(...args) as ReportRow[];
+  }
+
+  async installReport(q: { orgId?: string; from?: string; to?: string }): Promise<InstallReportRow[]> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (q.orgId) (where.push('org_id = ?'), args.push(q.orgId));
+    if (q.from) (where.push('occurred_at >= ?'), args.push(q.from));
+    if (q.to) (where.push('occurred_at < ?'), args.push(q.to));
+    const sql = `SELECT org_id AS orgId, label, substr(occurred_at, 1, 7) AS month, COUNT(DISTINCT device_id) AS devices
+                 FROM transactions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 GROUP BY org_id, label, substr(occurred_at, 1, 7) ORDER BY org_id, month, label`;
+    return this.db.prepare(sql).all(...args) as InstallReportRow[];
+  }
+
+  async countTransactions(deviceId?: string): Promise<number> {
+    const sql = `SELECT COUNT(*) FROM transactions ${deviceId ? 'WHERE device_id = ?' : ''}`;
+    return this.db.prepare(sql).pluck().get(...(deviceId ? [deviceId] : [])) as number;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,189 @@
+import { X509Certificate } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as applications from '../src/services/applications.js';
+import * as organisations from '../src/services/organisations.js';
+import { buildCsr, newKey } from './support/csr.js';
+import { register, signedSync, startDs, syncBody, tx, type Harness, type TestDevice } from './support/harness.js';
+
+let h: Harness;
+let device: TestDevice;
+
+beforeEach(async () => {
+  h = await startDs();
+  device = await register(h);
+});
+afterEach(async () => h.close());
+
+describe('sync: transactions', () => {
+  it('stores a batch, acknowledges every id and records the device status', async () => {
+    const batch = [tx(), tx({ useCase: 'IDENTITY_READ', tag: null }), tx({ useCase: 'FILE_PRINT', module: 'print' })];
+    const r = await signedSync(h, device, syncBody(device, { transactions: batch, lastError: 'PCSC_UNAVAILABLE' }));
+    expect(r.status).toBe(200);
+    expect(r.body.ack).toEqual(batch.map((t) => t.id));
+    expect(await h.repo.countTransactions(device.id)).toBe(3);
+    const d = await h.repo.findDevice(device.id);
+    expect(d).toMatchObject({ version: '0.1.0', os: 'linux test', uptimeSeconds: 42, lastError: 'PCSC_UNAVAILABLE', certSerial: device.serial });
+    expect(d?.certNotAfter).toBe(device.notAfter);
+    expect(d?.lastSyncAt).toBe(new Date(h.clock.now()).toISOString());
+  });
+
+  it('de-duplicates on (device, id): a replayed batch is acknowledged again and counted once', async () => {
+    const batch = [tx(), tx(), tx()];
+    const first = await signedSync(h, device, syncBody(device, { transactions: batch }));
+    const again = await signedSync(h, device, syncBody(device, { transactions: [...batch, batch[0]] }));
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body.ack).toEqual(batch.map((t) => t.id));
+    expect(await h.repo.countTransactions()).toBe(3);
+  });
+
+  it('keeps the same transaction id of two devices apart', async () => {
+    const other = await register(h);
+    const shared = tx();
+    await signedSync(h, device, syncBody(device, { transactions: [shared] }));
+    await signedSync(h, other, syncBody(other, { transactions: [shared] }));
+    expect(await h.repo.countTransactions()).toBe(2);
+  });
+
+  it('refuses more than 1000 transactions with 413 BATCH_TOO_LARGE and stores none', async () => {
+    const batch = Array.from({ length: 1001 }, () => tx());
+    const r = await signedSync(h, device, syncBody(device, { transactions: batch }));
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('BATCH_TOO_LARGE');
+    expect(r.body.error.details.max).toBe(1000);
+    expect(await h.repo.countTransactions()).toBe(0);
+    const ok = await signedSync(h, device, syncBody(device, { transactions: batch.slice(0, 1000) }));
+    expect(ok.status).toBe(200);
+    expect(await h.repo.countTransactions()).toBe(1000);
+  });
+
+  it.each([
+    ['an unknown use case', { transactions: [tx({ useCase: 'MINING' })] }, 'useCase'],
+    ['a missing tag key', { transactions: [(({ tag: _t, ...rest }) => rest)(tx())] }, 'tag'],
+    ['a bad label', { transactions: [tx({ label: 'has space' })] }, 'label'],
+    ['a non-date occurredAt', { transactions: [tx({ occurredAt: 'yesterday' })] }, 'occurredAt'],
+    ['a numeric string uptime', { uptimeSeconds: '42' }, 'uptimeSeconds'],
+    ['an unknown property', { extra: true }, 'additional'],
+    ['a transaction with an unknown property', { transactions: [tx({ pin: '1234' })] }, 'additional'],
+    ['transactions not an array', { transactions: { a: 1 } }, 'transactions'],
+  ])('rejects %s with 400 INVALID_REQUEST and stores nothing', async (_name, patch, mentions) => {
+    const good = tx();
+    const body = syncBody(device, patch as Record<string, unknown>);
+    if (Array.isArray(body.transactions)) body.transactions = [good, ...(body.transactions as unknown[])];
+    const r = await signedSync(h, device, body);
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('INVALID_REQUEST');
+    expect(r.body.error.message).toContain(mentions);
+    expect(await h.repo.countTransactions()).toBe(0);
+  });
+
+  it('rejects a signed body that is not JSON with 400 INVALID_JSON', async () => {
+    const r = await signedSync(h, device, '{"version": ');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('INVALID_JSON');
+  });
+
+  it('normalises occurredAt to UTC', async () => {
+    const t = tx({ occurredAt: '2025-11-28T23:30:00+02:00' });
+    await signedSync(h, device, syncBody(device, { transactions: [t] }));
+    const rows = await h.repo.transactionReport({ orgId: (await h.repo.findOrganisation('acme'))!.id, by: ['day'] });
+    expect(rows).toEqual([{ day: '2025-11-28', count: 1 }]);
+  });
+});
+
+describe('sync: CORS and configuration', () => {
+  it('sends the full list when versions differ and { unchanged } when the device is current', async () => {
+    const first = await signedSync(h, device, syncBody(device));
+    expect(first.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop' }]);
+    const v = first.body.cors.version;
+    expect(device.registration.cors.version).toBe(v);
+
+    const same = await signedSync(h, device, syncBody(device, { corsVersion: v }));
+    expect(same.body.cors).toEqual({ version: v, unchanged: true });
+
+    await applications.addOrigin(h.ds.services, { org: 'acme', label: 'shop', origin: 'https://*.Shop.Example.com' });
+    const changed = await signedSync(h, device, syncBody(device, { corsVersion: v }));
+    expect(changed.body.cors.version).toBeGreaterThan(v);
+    expect(changed.body.cors.entries).toEqual([
+      { origin: 'https://*.shop.example.com', label: 'shop' },
+      { origin: 'https://shop.example.com', label: 'shop' },
+    ]);
+
+    await applications.removeOrigin(h.ds.services, { org: 'acme', label: 'shop', origin: 'https://shop.example.com' });
+    const removed = await signedSync(h, device, syncBody(device, { corsVersion: changed.body.cors.version }));
+    expect(removed.body.cors.version).toBeGreaterThan(changed.body.cors.version);
+    expect(removed.body.cors.entries).toEqual([{ origin: 'https://*.shop.example.com', label: 'shop' }]);
+  });
+
+  it('delivers organisation overrides (cycle, log level) and uses the cycle as the next-sync hint', async () => {
+    const before = await signedSync(h, device, syncBody(device));
+    expect(before.body.config).toEqual({ version: 0 });
+    expect(before.body.nextSyncAfterSeconds).toBe(28_800);
+
+    await organisations.setOrganisationConfig(h.ds.services, 'acme', { dsCycleSeconds: 3600, logLevel: 'debug' });
+    const after = await signedSync(h, device, syncBody(device));
+    expect(after.body.config).toEqual({ version: 1, dsCycleSeconds: 3600, logLevel: 'debug' });
+    expect(after.body.nextSyncAfterSeconds).toBe(3600);
+
+    await organisations.setOrganisationConfig(h.ds.services, 'acme', { dsCycleSeconds: null });
+    const cleared = await signedSync(h, device, syncBody(device));
+    expect(cleared.body.config).toEqual({ version: 2, logLevel: 'debug' });
+    expect(cleared.body.nextSyncAfterSeconds).toBe(28_800);
+  });
+});
+
+describe('sync: certificate renewal', () => {
+  it('signs a CSR for a new key; the old certificate keeps authenticating until it expires', async () => {
+    const fresh = newKey('rsa');
+    const r = await signedSync(h, device, syncBody(device, { csr: buildCsr(fresh), transactions: [tx()] }));
+    expect(r.status).toBe(200);
+    expect(r.body.ack).toHaveLength(1);
+    const cert = new X509Certificate(r.body.certificate.pem);
+    expect(cert.publicKey.export({ type: 'spki', format: 'der' })).toEqual(fresh.publicKey.export({ type: 'spki', format: 'der' }));
+    expect(cert.verify(new X509Certificate(h.ca.certPem).publicKey)).toBe(true);
+    expect(cert.serialNumber.toLowerCase()).toBe(r.body.certificate.serial);
+    expect(r.body.certificate.caChain).toEqual([h.ca.certPem]);
+    expect(r.body.certificate.serial).not.toBe(device.serial);
+    expect(Date.parse(r.body.renewal.windowStart)).toBeGreaterThan(h.clock.now());
+
+    const renewed: TestDevice = { ...device, key: fresh, serial: r.body.certificate.serial, notAfter: r.body.certificate.notAfter };
+    expect((await signedSync(h, renewed, syncBody(renewed))).status).toBe(200);
+    // The old key still works: a lost rotation answer must not lock the device out.
+    expect((await signedSync(h, device, syncBody(device))).status).toBe(200);
+
+    // Both certificates were issued "now" with the same lifetime; move past the old one only.
+    h.clock.advance(24 * 3600);
+    const newest = newKey('ec');
+    const third = await signedSync(h, renewed, syncBody(renewed, { csr: buildCsr(newest) }));
+    expect(third.status).toBe(200);
+    const thirdDevice: TestDevice = { ...device, key: newest, serial: third.body.certificate.serial, notAfter: third.body.certificate.notAfter };
+    h.clock.advance(90 * 24 * 3600 - 12 * 3600);
+    // The first two certificates have expired now, the third has not.
+    const old = await signedSync(h, device, syncBody(device));
+    expect(old.status).toBe(401);
+    expect(old.body.error.code).toBe('AUTH_BAD_SIGNATURE');
+    expect((await signedSync(h, renewed, syncBody(renewed))).status).toBe(401);
+    expect((await signedSync(h, thirdDevice, syncBody(thirdDevice))).status).toBe(200);
+  });
+
+  it('refuses a CSR that reuses the signing key, without failing the sync', async () => {
+    const r = await signedSync(h, device, syncBody(device, { csr: buildCsr(device.key), transactions: [tx()] }));
+    expect(r.status).toBe(200);
+    expect(r.body.certificate).toBeUndefined();
+    expect(r.body.certificateError.code).toBe('CSR_KEY_REUSED');
+    expect(r.body.ack).toHaveLength(1);
+    expect(await h.repo.countTransactions()).toBe(1);
+  });
+
+  it.each([
+    ['other names', () => buildCsr(newKey('ec'), { dns: ['localhost', 'example.com'] }), 'CSR_NAMES_NOT_ALLOWED'],
+    ['a weak key', () => buildCsr(newKey('rsa1024')), 'CSR_KEY_NOT_ALLOWED'],
+    ['a broken signature', () => buildCsr(newKey('ec'), { badSignature: true }), 'INVALID_CSR'],
+    ['garbage', () => 'not a csr', 'INVALID_CSR'],
+  ])('answers a CSR with %s by certificateError', async (_name, make, code) => {
+    const r = await signedSync(h, device, syncBody(device, { csr: make() }));
+    expect(r.status).toBe(200);
+    expect(r.body.certificateError.code).toBe(code);
+    expect(r.body.certificate).toBeUndefined();
+  });
+});
