@@ -1,4 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { readFileSync } from 'node:fs';
+
+const banner = '/* eslint-disable */\n// Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.';
+const sdl = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
 // One schema, two consumers: resolver signatures for the connector, typed documents for the SDK.
 const scalars = {
@@ -11,8 +15,12 @@ const config: CodegenConfig = {
   schema: './schema.graphql',
   overwrite: true,
   generates: {
+    // The SDL as a module, so the bundled connector carries its schema without reading files.
+    '../connector/src/graphql/generated/type-defs.ts': {
+      plugins: [{ add: { content: `${banner}\nexport const typeDefs = ${JSON.stringify(sdl)};` } }],
+    },
     '../connector/src/graphql/generated/resolvers.ts': {
-      plugins: [{ add: { content: '/* eslint-disable */\n// Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.' } }, 'typescript', 'typescript-resolvers'],
+      plugins: [{ add: { content: banner } }, 'typescript', 'typescript-resolvers'],
       config: {
         useTypeImports: true,
         contextType: '../context.js#RequestContext',
@@ -29,7 +37,7 @@ const config: CodegenConfig = {
     },
     '../web-sdk/src/generated/graphql.ts': {
       documents: ['../web-sdk/src/operations/*.graphql'],
-      plugins: [{ add: { content: '/* eslint-disable */\n// Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.' } }, 'typescript', 'typescript-operations', 'typed-document-node'],
+      plugins: [{ add: { content: banner } }, 'typescript', 'typescript-operations', 'typed-document-node'],
       config: {
         useTypeImports: true,
         scalars: { ...scalars, Upload: 'Blob' },

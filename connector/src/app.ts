@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StartOptions } from './config/options.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { openDatabase, type Db } from './store/database.js';
+import { StateStore } from './store/state-store.js';
+import { TransactionStore } from './transactions/transaction-store.js';
+import { CertStore, type ServerCredentials } from './tls/cert-store.js';
+import { OriginPolicy } from './origins/origin-policy.js';
+import { readOriginsFile } from './origins/origins-file.js';
+import { ensureLocalToken } from './local-token.js';
+import { createEngine } from './graphql/engine.js';
+import type { Services } from './graphql/context.js';
+import { createHandler } from './http/handler.js';
+import { createHttpsServer, listen, tlsOptions } from './http/server.js';
+import { PcscReaders } from './card/pcsc/pcsc-readers.js';
+import type { ReaderSource } from './card/reader-types.js';
+import { CONNECTOR_VERSION } from './version.js';
+import { removeRuntime, writeRuntime } from './runtime-file.js';
+
+export interface RunningConnector {
+  readonly port: number;
+  readonly host: string;
+  readonly url: string;
+  readonly server: Server;
+  readonly services: Services;
+  readonly origins: OriginPolicy;
+  readonly certs: CertStore;
+  readonly state: StateStore;
+  readonly db: Db;
+  readonly log: Logger;
+  /** Swap the TLS credentials in place: new handshakes use them, open connections go on. */
+  useCredentials(creds: ServerCredentials): void;
+  close(): Promise<void>;
+}
+
+/** Wire every part together and listen. The order follows the request path. */
+export async function startConnector(opts: StartOptions, log: Logger = createLogger(opts.logLevel)): Promise<RunningConnector> {
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(opts.dataDir, 'connector.db'));
+  const state = new StateStore(db);
+  const transactions = new TransactionStore(db);
+  const certs = new CertStore(opts.dataDir);
+  const creds = certs.ensure();
+  const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
+  const localToken = ensureLocalToken(opts.dataDir);
+  const readers: ReaderSource = new PcscReaders(log).start();
+
+  const services: Services = {
+    version: CONNECTOR_VERSION,
+    startedAt: Date.now(),
+    readers,
+    transactions,
+    deviceId: () => state.get<string>('ds.deviceId') ?? null,
+    managed: () => opts.dsUrl !== undefined,
+    log,
+  };
+  const engine = createEngine({ onUnexpectedError: (e) => log.error({ err: e }, 'resolver failed') });
+
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.destroy();
+  const server = createHttpsServer(creds, (req, res) => handle(req, res));
+  const port = await listen(server, opts.port, opts.host);
+  handle = createHandler({
+    port,
+    engine,
+    services,
+    origins,
+    localToken,
+    rateLimit: opts.rateLimit,
+    maxBodyBytes: opts.maxBodyBytes,
+    log,
+  });
+  writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
+  const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
+  log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
+
+  return {
+    port,
+    host: opts.host,
+    url: `https://${hostForUrl}:${port}`,
+    server,
+    services,
+    origins,
+    certs,
+    state,
+    db,
+    log,
+    useCredentials(c) {
+      server.setSecureContext(tlsOptions(c));
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      await readers.close();
+      removeRuntime(opts.dataDir);
+      db.close();
+      log.flush();
+    },
+  };
+}

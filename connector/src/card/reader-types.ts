@@ -1,0 +1,50 @@
+import type { CardModule } from '../graphql/generated/resolvers.js';
+
+/** What the connector knows about a reader at one moment. */
+export interface ReaderSnapshot {
+  id: string;
+  name: string;
+  pinpad: boolean;
+  card: CardSnapshot | null;
+}
+
+export interface CardSnapshot {
+  atr: string;
+  module: CardModule;
+  description: string | null;
+}
+
+export type ReaderEventType = 'READER_ADDED' | 'READER_REMOVED' | 'CARD_INSERTED' | 'CARD_REMOVED';
+
+export interface ReaderEvent {
+  type: ReaderEventType;
+  reader: ReaderSnapshot;
+  at: string;
+}
+
+/** The readers the connector sees, whatever the transport (PC/SC or in-process). */
+export interface ReaderSource {
+  /** Whether the transport answers (pcscd running). */
+  available(): boolean;
+  list(): ReaderSnapshot[];
+  get(id: string): ReaderSnapshot | undefined;
+  /** Subscribe to events; returns the unsubscribe function. */
+  subscribe(listener: (e: ReaderEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** A card connection lent to one task at a time by the reader's exclusive queue. */
+export interface CardChannel {
+  readonly atr: Buffer;
+  /** Increments at every insertion; keys per-card-session caches and state. */
+  readonly insertion: number;
+  transmit(apdu: Uint8Array): Promise<Buffer>;
+}
+
+export interface CardAccess {
+  /**
+   * Run `task` with exclusive use of the card in `readerId`. Throws READER_NOT_FOUND,
+   * NO_CARD, PCSC_UNAVAILABLE, or CARD_REMOVED if the card goes away meanwhile.
+   */
+  withCard<T>(readerId: string, task: (channel: CardChannel) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { startCommand } from './start-command.js';
+import { trustCommand } from './trust-command.js';
+import { statusCommand } from './status-command.js';
+import { OptionError } from '../config/options.js';
+import { CONNECTOR_VERSION } from '../version.js';
+
+const program = new Command('connector')
+  .description('Cardlink local smart-card connector')
+  .version(CONNECTOR_VERSION)
+  .exitOverride()
+  .addCommand(
+    startCommand(async (opts) => {
+      const { startConnector } = await import('../app.js');
+      const running = await startConnector(opts);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        running.log.info({ signal }, 'stopping');
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.stdout.write(`connector ready on ${running.url}/graphql\n`);
+    }),
+  )
+  .addCommand(trustCommand())
+  .addCommand(statusCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof OptionError || (e as { code?: string }).code === 'INVALID_ORIGIN_ENTRY') {
+    process.stderr.write(`connector: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

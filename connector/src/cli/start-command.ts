@@ -1,0 +1,55 @@
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { DEFAULT_DS_CYCLE_SECONDS, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../config/defaults.js';
+import {
+  LOG_LEVELS, parseDsCycle, parseDsUrl, parseHost, parseLogLevel, parsePort, parsePositiveInt, type StartOptions,
+} from '../config/options.js';
+
+/** `connector start`: options are parsed and validated by commander, then handed over whole. */
+export function startCommand(run: (opts: StartOptions) => Promise<void>): Command {
+  return new Command('start')
+    .description('Serve the GraphQL API over HTTPS on loopback')
+    .addOption(new Option('--port <port>', 'TCP port').default(DEFAULT_PORT).argParser(parsePort))
+    .addOption(new Option('--host <host>', 'loopback address to bind').default(DEFAULT_HOST).argParser(parseHost))
+    .addOption(new Option('--data-dir <dir>', 'where certificates, the database and state live').default(defaultDataDir()))
+    .addOption(new Option('--origins <file>', 'static allow-list (JSON [{origin,label}]) for development and offline use'))
+    .addOption(new Option('--ds.url <url>', 'Distribution Service URL').argParser(parseDsUrl))
+    .addOption(new Option('--ds.token <token>', 'install token for the first registration (or --ds.token-file)'))
+    .addOption(new Option('--ds.token-file <file>', 'file holding the install token'))
+    .addOption(new Option('--ds.cycle <seconds>', 'seconds between DS syncs').default(DEFAULT_DS_CYCLE_SECONDS).argParser(parseDsCycle))
+    .addOption(
+      new Option('--ds.initial-delay-max <seconds>', 'upper bound of the random delay before the first sync at a later start')
+        .default(600)
+        .argParser(parsePositiveInt('ds.initial-delay-max', 0, 86_400)),
+    )
+    .addOption(new Option('--log-level <level>', 'pino log level').default('info').choices(LOG_LEVELS).argParser(parseLogLevel))
+    .addOption(
+      new Option('--rate-limit <perSecond>', 'requests per second per origin').default(50).argParser(parsePositiveInt('rate-limit', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option('--max-body <bytes>', 'largest request body').default(256 * 1024).argParser(parsePositiveInt('max-body', 1024, 64 * 1024 * 1024)),
+    )
+    .addOption(new Option('--virtual-card <profile>', 'use an in-process virtual eID card instead of PC/SC').choices(['1.7', '1.8']))
+    .action(async (o: Record<string, unknown>) => {
+      const tokenFile = o['ds.tokenFile'] ?? o['ds.token-file'];
+      let dsToken = o['ds.token'] as string | undefined;
+      if (!dsToken && typeof tokenFile === 'string') {
+        const { readFileSync } = await import('node:fs');
+        dsToken = readFileSync(tokenFile, 'utf8').trim();
+      }
+      await run({
+        port: o.port as number,
+        host: o.host as string,
+        dataDir: resolve(o.dataDir as string),
+        originsFile: o.origins ? resolve(o.origins as string) : undefined,
+        dsUrl: o['ds.url'] as string | undefined,
+        dsToken,
+        dsCycleSeconds: o['ds.cycle'] as number,
+        dsInitialDelayMaxSeconds: (o['ds.initialDelayMax'] ?? o['ds.initial-delay-max']) as number,
+        logLevel: o.logLevel as StartOptions['logLevel'],
+        rateLimit: o.rateLimit as number,
+        maxBodyBytes: o.maxBody as number,
+        virtualCard: o.virtualCard as StartOptions['virtualCard'],
+      });
+    });
+}

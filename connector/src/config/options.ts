@@ -1,0 +1,71 @@
+import { isIP } from 'node:net';
+import type { Level } from 'pino';
+
+/** Validated options of `connector start`. */
+export interface StartOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  originsFile: string | undefined;
+  dsUrl: string | undefined;
+  dsToken: string | undefined;
+  dsCycleSeconds: number;
+  /** Upper bound of the random delay before the first sync at a later start. */
+  dsInitialDelayMaxSeconds: number;
+  logLevel: Level | 'silent';
+  /** Requests per second each origin may send (token bucket refill rate). */
+  rateLimit: number;
+  /** Largest request body accepted, in bytes (file uploads have their own per-type limit). */
+  maxBodyBytes: number;
+  virtualCard: '1.7' | '1.8' | undefined;
+}
+
+export class OptionError extends Error {
+  readonly code = 'INVALID_OPTION';
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  // 0 asks the OS for a free port (tests, side-by-side instances).
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new OptionError(`port must be an integer 0-65535, got "${value}"`);
+  return n;
+}
+
+/** The connector only ever listens on loopback. */
+export function parseHost(value: string): string {
+  const v = value.toLowerCase();
+  if (v === 'localhost' || v === '127.0.0.1' || v === '::1') return v;
+  if (isIP(v) === 4 && v.startsWith('127.')) return v;
+  throw new OptionError(`host must be a loopback address (127.0.0.1, ::1 or localhost), got "${value}"`);
+}
+
+export function parsePositiveInt(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new OptionError(`${name} must be an integer between ${min} and ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+/** ds.cycle: at least a minute, at most a week. */
+export const parseDsCycle = parsePositiveInt('ds.cycle', 60, 7 * 24 * 3600);
+
+export function parseDsUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new OptionError(`ds.url must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OptionError('ds.url must use https (or http for a local DS)');
+  return url.toString().replace(/\/$/, '');
+}
+
+export function parseLogLevel(value: string): StartOptions['logLevel'] {
+  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as StartOptions['logLevel'];
+  throw new OptionError(`log-level must be one of ${LOG_LEVELS.join(', ')}`);
+}

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { TransactionStore } from '../transactions/transaction-store.js';
+import type { ReaderSource } from '../card/reader-types.js';
+
+/** Long-lived services the resolvers call; resolvers never touch hardware or SQL directly. */
+export interface Services {
+  readonly version: string;
+  readonly startedAt: number;
+  readers: ReaderSource;
+  transactions: TransactionStore;
+  /** Device id once registered with a DS. */
+  deviceId(): string | null;
+  managed(): boolean;
+  log: Logger;
+}
+
+/** Per-request context built by the HTTP pipeline after the guards passed. */
+export interface RequestContext {
+  services: Services;
+  /** Label of the calling application (from the origin allow-list). */
+  label: string;
+  /** The page's tag (T1C-Tag header), or null. */
+  tag: string | null;
+  origin: string | null;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}

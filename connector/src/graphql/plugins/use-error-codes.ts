@@ -1,0 +1,34 @@
+import { useMaskedErrors, type Plugin } from '@envelop/core';
+import { GraphQLError } from 'graphql';
+import { ConnectorError } from '../../errors.js';
+
+/**
+ * Every error leaving the connector carries an `extensions.code`. Errors thrown on purpose
+ * (ConnectorError) pass through; anything unexpected is masked as INTERNAL so stack traces
+ * and card or file details never reach a page. Syntax and validation errors are BAD_REQUEST.
+ */
+export function useErrorCodes(onUnexpected: (e: unknown) => void): Plugin {
+  return useMaskedErrors({
+    maskError(error) {
+      if (!(error instanceof GraphQLError)) {
+        onUnexpected(error);
+        return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
+      }
+      const original = error.originalError;
+      if (original instanceof ConnectorError) {
+        return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: original.extensions });
+      }
+      if (original && !(original instanceof GraphQLError)) {
+        onUnexpected(original);
+        return new GraphQLError('Unexpected error.', { nodes: error.nodes, path: error.path, extensions: { code: 'INTERNAL' } });
+      }
+      if (error.extensions?.code) return error;
+      return new GraphQLError(error.message, {
+        nodes: error.nodes,
+        path: error.path,
+        positions: error.positions,
+        extensions: { ...error.extensions, code: error.path ? 'INTERNAL' : 'BAD_REQUEST' },
+      });
+    },
+  });
+}

@@ -1,0 +1,33 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AllowList } from '../../origins/allow-list.js';
+import { ConnectorError } from '../../errors.js';
+
+export interface Caller {
+  label: string;
+  /** The allowed browser origin, or null for the local token client. */
+  origin: string | null;
+}
+
+/** Label given to local non-browser clients that present the data-dir token. */
+export const LOCAL_CLIENT_LABEL = 'local';
+
+/**
+ * Who is calling. A browser always sends Origin on cross-origin requests: it must be on the
+ * allow-list. Without Origin, only a local client holding the token from the data dir gets in.
+ * `null`, malformed and unknown origins are refused.
+ */
+export function identifyCaller(headers: IncomingHttpHeaders, allowList: AllowList, localToken: Buffer | undefined): Caller {
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    const label = allowList.labelFor(origin);
+    if (label === undefined) throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
+    return { label, origin };
+  }
+  const auth = headers.authorization;
+  if (localToken && auth?.startsWith('Bearer ')) {
+    const given = Buffer.from(auth.slice(7).trim());
+    if (given.length === localToken.length && timingSafeEqual(given, localToken)) return { label: LOCAL_CLIENT_LABEL, origin: null };
+  }
+  throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'Requests must come from an allowed web origin or carry the local client token.');
+}

@@ -1,0 +1,165 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
+import type { Logger } from 'pino';
+import type { Engine } from '../graphql/engine.js';
+import type { RequestContext, Services } from '../graphql/context.js';
+import type { OriginPolicy } from '../origins/origin-policy.js';
+import { ConnectorError, isConnectorError } from '../errors.js';
+import { createHostGuard } from './guards/host-guard.js';
+import { identifyCaller, type Caller } from './guards/caller.js';
+import { parseTag } from './guards/tag.js';
+import { createRateLimiter } from './guards/rate-limit.js';
+import { answerPreflight, setCorsHeaders } from './cors.js';
+import { readBody } from './body.js';
+import { isSimpleContentType, parseJsonBody, parseSearchParams, type GraphQLParams } from './graphql-params.js';
+import { sendError, sendJson } from './respond.js';
+
+export interface HandlerOptions {
+  port: number;
+  engine: Engine;
+  services: Services;
+  origins: OriginPolicy;
+  localToken: Buffer | undefined;
+  rateLimit: number;
+  maxBodyBytes: number;
+  log: Logger;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, caller: Caller, tag: string | null) => Promise<void> | void;
+
+/**
+ * The request path of ARCHITECTURE.md, in order: host guard, origin guard + CORS, tag,
+ * rate limit, body limit, GraphQL. Each refusal answers at once; nothing later runs.
+ */
+export function createHandler(opts: HandlerOptions, routes: Record<string, RouteHandler> = {}) {
+  const hostAllowed = createHostGuard(opts.port);
+  const rateLimited = createRateLimiter(opts.rateLimit);
+  const { log } = opts;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let label: string | undefined;
+    let operation: string | undefined;
+    res.once('finish', () => {
+      log.info({ label, op: operation, method: req.method, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, 'request');
+    });
+    try {
+      if (!hostAllowed(req.headers.host)) {
+        throw new ConnectorError('HOST_NOT_ALLOWED', 'This host name is not served here.');
+      }
+      const path = pathOf(req.url);
+      const allowList = opts.origins.current();
+      if (req.method === 'OPTIONS') {
+        const origin = req.headers.origin;
+        if (origin === undefined || allowList.labelFor(origin) === undefined) {
+          throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
+        }
+        answerPreflight(req, res, origin);
+        return;
+      }
+      const caller = identifyCaller(req.headers, allowList, opts.localToken);
+      label = caller.label;
+      if (caller.origin) setCorsHeaders(res, caller.origin);
+      const tag = parseTag(req.headers['t1c-tag']);
+      const wait = rateLimited(caller.origin ?? caller.label);
+      if (wait > 0) throw new ConnectorError('RATE_LIMITED', 'Too many requests from this origin.', { retryAfterSeconds: wait });
+
+      const route = routes[path];
+      if (route) {
+        await route(req, res, caller, tag);
+        return;
+      }
+      if (path !== '/graphql') {
+        sendJson(res, 404, JSON.stringify({ errors: [{ message: 'Not found.', extensions: { code: 'BAD_REQUEST' } }] }));
+        return;
+      }
+      let params: GraphQLParams;
+      if (req.method === 'POST') {
+        if (isSimpleContentType(req)) {
+          throw new ConnectorError('BAD_REQUEST', 'Content-Type must be application/json.', { httpStatus: 415 });
+        }
+        params = parseJsonBody(await readBody(req, opts.maxBodyBytes));
+      } else if (req.method === 'GET') {
+        params = parseSearchParams(new URL(req.url ?? '/', 'https://localhost'));
+      } else {
+        throw new ConnectorError('BAD_REQUEST', 'Use GET or POST.', { httpStatus: 405 });
+      }
+      operation = params.operationName;
+      await runGraphQL(req, res, params, caller, tag, (op) => (operation = op));
+    } catch (e) {
+      if (isConnectorError(e)) {
+        sendError(res, e, typeof e.extensions.httpStatus === 'number' ? e.extensions.httpStatus : undefined);
+      } else {
+        log.error({ err: e }, 'request failed');
+        if (!res.headersSent) sendError(res, new ConnectorError('INTERNAL', 'Unexpected error.'), 500);
+        else res.destroy();
+      }
+    }
+  };
+
+  async function runGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: GraphQLParams,
+    caller: Caller,
+    tag: string | null,
+    named: (op: string | undefined) => void,
+  ): Promise<void> {
+    const { parse, validate, contextFactory, execute, schema } = opts.engine();
+    let document;
+    try {
+      document = parse(params.query);
+    } catch (e) {
+      sendResult(res, 400, { errors: [asGraphQLError(e, 'BAD_REQUEST')] });
+      return;
+    }
+    const op = getOperationAST(document, params.operationName);
+    named(params.operationName ?? op?.name?.value);
+    const errors = validate(schema, document);
+    if (errors.length > 0) {
+      sendResult(res, 400, { errors: errors.map((e: GraphQLError) => asGraphQLError(e, 'BAD_REQUEST')) });
+      return;
+    }
+    if (!op) {
+      sendResult(res, 400, { errors: [new GraphQLError('Cannot determine which operation to run.', { extensions: { code: 'BAD_REQUEST' } })] });
+      return;
+    }
+    // Never change state on GET: a link or an <img> must not be able to sign or store anything.
+    if (req.method === 'GET' && op.operation !== 'query') {
+      throw new ConnectorError('BAD_REQUEST', 'Only queries may use GET.', { httpStatus: 405 });
+    }
+    if (op.operation === 'subscription') {
+      throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 400 });
+    }
+    const controller = new AbortController();
+    res.once('close', () => controller.abort());
+    const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, signal: controller.signal };
+    const contextValue = await contextFactory(base);
+    const result = (await execute({
+      schema,
+      document,
+      contextValue,
+      variableValues: params.variables,
+      operationName: params.operationName,
+    })) as ExecutionResult & { stringify?: (r: ExecutionResult) => string };
+    sendResult(res, 200, result);
+  }
+}
+
+function sendResult(res: ServerResponse, status: number, result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) {
+  const body = result.stringify ? result.stringify(result) : JSON.stringify(result);
+  sendJson(res, status, body);
+}
+
+function asGraphQLError(e: unknown, code: string): GraphQLError {
+  if (e instanceof GraphQLError) {
+    return e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { code } });
+  }
+  return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

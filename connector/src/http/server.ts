@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerCredentials } from '../tls/cert-store.js';
+
+export function tlsOptions(c: ServerCredentials) {
+  return {
+    key: c.key,
+    cert: c.chain ? `${c.cert.trim()}\n${c.chain.trim()}\n` : c.cert,
+    minVersion: 'TLSv1.2' as const,
+  };
+}
+
+/** HTTPS only, TLS 1.2+; credentials can be swapped later with `setSecureContext`. */
+export function createHttpsServer(creds: ServerCredentials, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const server = createServer(
+    {
+      ...tlsOptions(creds),
+      keepAliveTimeout: 65_000,
+      requestTimeout: 120_000,
+      headersTimeout: 20_000,
+      maxHeaderSize: 16 * 1024,
+    },
+    handler,
+  );
+  return server;
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+/**
+ * Numbered migrations; `PRAGMA user_version` records how many ran. Append only: a shipped
+ * migration is never edited, a new one is added.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE transactions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     use_case TEXT NOT NULL CHECK (use_case IN ('IDENTITY_READ','AUTHENTICATION','SIGNATURE',
+       'PIN_VERIFICATION','FILE_DOWNLOAD','FILE_UPLOAD','FILE_PRINT')),
+     module TEXT NOT NULL,
+     result TEXT NOT NULL,
+     occurred_at TEXT NOT NULL,
+     label TEXT NOT NULL,
+     tag TEXT,
+     synced_at TEXT
+   );
+   CREATE INDEX transactions_outbox ON transactions(seq) WHERE synced_at IS NULL;
+   CREATE INDEX transactions_label_time ON transactions(label, occurred_at);
+   CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL with WAL: a committed transaction survives a process crash; fsync at checkpoints.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

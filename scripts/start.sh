@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The one command that starts the whole system on an embedded default (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/services.sh pcscd
+pnpm --silent codegen >/dev/null
+pnpm --filter @cardlink/connector run build >/dev/null
+exec node scripts/start-all.mjs "$@"
