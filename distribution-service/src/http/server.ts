@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DeviceAuthenticator } from '../auth/device-auth.js';
 import { DeviceKeyCache } from '../auth/device-keys.js';
 import { MemoryReplayGuard } from '../auth/replay-guard.js';
@@ -61,7 +61,7 @@ export function createDs(opts: CreateDsOptions): Ds {
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     // One log line per request would cost more than the sync itself; routes log what matters.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allowUnionTypes: true, allErrors: false } },
   }) as unknown as FastifyInstance;

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import * as applications from '../../services/applications.js';
+import { table } from '../format.js';
+import { json, type CliEnv } from '../runner.js';
+
+export function appCommands(program: Command, env: CliEnv): void {
+  const app = program.command('app').description('applications (a label and its CORS origins)');
+  app
+    .command('create')
+    .requiredOption('--org <org>', 'organisation name or id')
+    .requiredOption('--label <label>', 'billing label, unique in the organisation')
+    .option('--name <name>', 'display name (default: the label)')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const a = await applications.createApplication(ctx, {
+          org: String(opts.org),
+          label: String(opts.label),
+          name: opts.name as string | undefined,
+        });
+        env.io.out(`created application ${a.label} (${a.name})\n`);
+      }),
+    );
+  app
+    .command('list')
+    .requiredOption('--org <org>', 'organisation name or id')
+    .option('--json', 'JSON output')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const rows = await applications.listApplications(ctx, String(opts.org));
+        env.io.out(opts.json ? json(rows) : table(['label', 'name', 'createdAt'], rows as never));
+      }),
+    );
+}
+
+export function originCommands(program: Command, env: CliEnv): void {
+  const origin = program.command('origin').description('CORS origins of applications');
+  for (const verb of ['add', 'remove'] as const) {
+    origin
+      .command(`${verb} <origin>`)
+      .description(verb === 'add' ? 'allow an origin (https://host[:port] or https://*.domain)' : 'remove an origin')
+      .requiredOption('--org <org>', 'organisation name or id')
+      .requiredOption('--label <label>', 'application label')
+      .action(
+        env.withContext(async (ctx, opts, value: string) => {
+          const input = { org: String(opts.org), label: String(opts.label), origin: value };
+          const o = verb === 'add' ? await applications.addOrigin(ctx, input) : await applications.removeOrigin(ctx, input);
+          env.io.out(`${verb === 'add' ? 'added' : 'removed'} ${o} ${verb === 'add' ? 'to' : 'from'} ${input.label}\n`);
+        }),
+      );
+  }
+  origin
+    .command('list')
+    .option('--org <org>', 'only this organisation')
+    .option('--json', 'JSON output')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const rows = await applications.listOrigins(ctx, opts.org as string | undefined);
+        const names = new Map((await ctx.repo.listOrganisations()).map((o) => [o.id, o.name]));
+        const out = rows.map((r) => ({ organisation: names.get(r.orgId) ?? r.orgId, label: r.label, origin: r.origin }));
+        env.io.out(opts.json ? json(out) : table(['organisation', 'label', 'origin'], out));
+      }),
+    );
+}

@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { loadOrCreateCa } from '../../ca/root-ca.js';
+import { DEFAULT_CONFIG, type DsConfig } from '../../config.js';
+import { createDs } from '../../http/server.js';
+import { createLogger } from '../../log/logger.js';
+import { openSqliteRepository } from '../../store/sqlite/sqlite-repository.js';
+import { storagePaths, type StorageOptions } from '../context.js';
+import type { CliEnv } from '../runner.js';
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} is a non-negative integer: ${v}`);
+  return n;
+};
+
+/** Fault injection from the environment, for connector tests that start `ds serve` (PROTOCOL.md). */
+function faultsFromEnv(): DsConfig['faults'] {
+  const raw = process.env.DS_FAULT_DROP_SYNC_RESPONSE_AFTER_COMMIT;
+  return { dropSyncResponsesAfterCommit: raw ? int('DS_FAULT_DROP_SYNC_RESPONSE_AFTER_COMMIT')(raw) : 0 };
+}
+
+export function serveCommand(program: Command, env: CliEnv): void {
+  program
+    .command('serve')
+    .description('run the DS HTTP(S) API')
+    .option('--port <port>', 'TCP port (0 = any free port)', int('port'), 8780)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--cert-lifetime <seconds>', 'lifetime of issued device certificates', int('cert lifetime'), DEFAULT_CONFIG.certLifetimeSeconds)
+    .option('--default-cycle <seconds>', 'sync cycle suggested when an organisation has no override', int('cycle'), DEFAULT_CONFIG.defaultCycleSeconds)
+    .option('--max-batch <n>', 'most transactions per sync', int('max batch'), DEFAULT_CONFIG.maxBatch)
+    .option('--enable-test-endpoints', 'expose /v1/test/faults (never in production)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', 'info')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as StorageOptions & Record<string, unknown>;
+      if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
+      const { dataDir, db } = storagePaths(opts);
+      const repo = openSqliteRepository(db);
+      const ca = loadOrCreateCa(dataDir);
+      const logger = createLogger(String(opts.logLevel));
+      const ds = createDs({
+        db: repo,
+        ca,
+        logger,
+        config: {
+          certLifetimeSeconds: opts.certLifetime as number,
+          defaultCycleSeconds: opts.defaultCycle as number,
+          maxBatch: opts.maxBatch as number,
+          enableTestEndpoints: Boolean(opts.enableTestEndpoints) || process.env.DS_ENABLE_TEST_ENDPOINTS === '1',
+          faults: faultsFromEnv(),
+          tls: opts.tlsCert ? { cert: readFileSync(String(opts.tlsCert), 'utf8'), key: readFileSync(String(opts.tlsKey), 'utf8') } : undefined,
+        },
+      });
+      const url = await ds.listen({ port: opts.port as number, host: String(opts.host) });
+      // One machine-readable line on stdout: test harnesses wait for it to learn the port.
+      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db })}\n`);
+      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints }, 'DS listening');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await ds.close();
+      await repo.close();
+    });
+}
