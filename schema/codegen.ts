@@ -37,7 +37,7 @@ const config: CodegenConfig = {
     },
     '../web-sdk/src/generated/graphql.ts': {
       documents: ['../web-sdk/src/operations/*.graphql'],
-      plugins: [{ add: { content: banner } }, 'typescript', 'typescript-operations', 'typed-document-node'],
+      plugins: [{ add: { content: banner } }, 'typescript-operations', 'typed-document-node'],
       config: {
         useTypeImports: true,
         scalars: { ...scalars, Upload: 'Blob' },

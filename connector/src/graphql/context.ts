@@ -22,6 +22,6 @@ export interface RequestContext {
   /** The page's tag (T1C-Tag header), or null. */
   tag: string | null;
   origin: string | null;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away (created on first call). */
+  abortSignal: () => AbortSignal;
 }

@@ -131,9 +131,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     if (op.operation === 'subscription') {
       throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 400 });
     }
-    const controller = new AbortController();
-    res.once('close', () => controller.abort());
-    const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, signal: controller.signal };
+    const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, abortSignal: lazyAbortSignal(res) };
     const contextValue = await contextFactory(base);
     const result = (await execute({
       schema,
@@ -144,6 +142,24 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     })) as ExecutionResult & { stringify?: (r: ExecutionResult) => string };
     sendResult(res, 200, result);
   }
+}
+
+/**
+ * An AbortSignal that fires when the client goes away before the answer is sent. Built only
+ * when a resolver asks (card operations), so plain queries pay nothing for it.
+ */
+function lazyAbortSignal(res: ServerResponse): () => AbortSignal {
+  let signal: AbortSignal | undefined;
+  return () => {
+    if (!signal) {
+      const c = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) c.abort();
+      });
+      signal = c.signal;
+    }
+    return signal;
+  };
 }
 
 function sendResult(res: ServerResponse, status: number, result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) {

@@ -1,7 +1,11 @@
 import type { Db } from './database.js';
 
-/** Small persistent key/value state (device id, last good DS config, sync status). */
+/**
+ * Small persistent key/value state (device id, last good DS config, sync status).
+ * Reads come from memory (hot paths such as `info` ask for the device id); writes go through.
+ */
 export class StateStore {
+  private readonly cache = new Map<string, unknown>();
   private readonly getStmt;
   private readonly setStmt;
   private readonly delStmt;
@@ -13,15 +17,20 @@ export class StateStore {
   }
 
   get<T>(key: string): T | undefined {
+    if (this.cache.has(key)) return this.cache.get(key) as T | undefined;
     const row = this.getStmt.get(key);
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    const value = row ? (JSON.parse(row.value) as T) : undefined;
+    this.cache.set(key, value);
+    return value;
   }
 
   set(key: string, value: unknown): void {
     this.setStmt.run(key, JSON.stringify(value));
+    this.cache.set(key, structuredClone(value));
   }
 
   delete(key: string): void {
     this.delStmt.run(key);
+    this.cache.set(key, undefined);
   }
 }

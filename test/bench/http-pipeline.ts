@@ -1,0 +1,138 @@
+/**
+ * Benchmark: the connector's full guarded pipeline (TLS, host guard, origin guard + CORS, tag,
+ * rate limit, body limit, GraphQL, per-request log line) against a bare node:https server
+ * returning the same JSON, same certificate, same run. Prints req/s and latency for the
+ * `info` and `readers` queries at 1 and 10 keep-alive connections, their ratio, and the
+ * connector's idle RSS.
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:https';
+import { CONNECTOR_BUNDLE, ROOT, rssMb, spawnReady, stop } from './lib/processes.js';
+
+const ORIGIN = 'https://bench.example';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const QUERIES = {
+  info: '{ info { name version apiVersion os arch label pcscAvailable managed } }',
+  readers: '{ readers { id name pinpad card { atr module description } } }',
+};
+
+interface Row {
+  query: string;
+  connections: number;
+  target: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function post(port: number, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', rejectUnauthorized: false,
+        headers: { host: `localhost:${port}`, origin: ORIGIN, 'content-type': 'application/json' } },
+      (res) => {
+        let d = '';
+        res.on('data', (c) => (d += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(d) : reject(new Error(`${res.statusCode} ${d}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function load(port: number, path: string, body: string, connections: number): Promise<Omit<Row, 'query' | 'target'>> {
+  const r = await autocannon({
+    url: `https://127.0.0.1:${port}${path}`,
+    method: 'POST',
+    headers: { host: `localhost:${port}`, origin: ORIGIN, 'content-type': 'application/json', 't1c-tag': 'bench' },
+    body,
+    connections,
+    pipelining: 1,
+    duration: DURATION,
+  });
+  return { connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+export async function benchHttpPipeline(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'cardlink-bench-http-'));
+  const origins = join(dir, 'origins.json');
+  writeFileSync(origins, JSON.stringify([{ origin: ORIGIN, label: 'bench' }]));
+  const dataDir = join(dir, 'connector');
+  const connector = await spawnReady(
+    process.execPath,
+    [CONNECTOR_BUNDLE, 'start', '--port', '0', '--data-dir', dataDir, '--origins', origins, '--rate-limit', '1000000', '--log-level', 'info'],
+    /ready on https:\/\/127\.0\.0\.1:(\d+)\//,
+  );
+  const cport = Number(connector.match[1]);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleRss = rssMb(connector.child.pid!);
+
+  // The bare server answers with exactly what the connector answers.
+  const bodies: Record<string, string> = {};
+  for (const [name, q] of Object.entries(QUERIES)) bodies[`/${name}`] = await post(cport, JSON.stringify({ query: q }));
+  const bodiesFile = join(dir, 'bodies.json');
+  writeFileSync(bodiesFile, JSON.stringify(bodies));
+  const bare = await spawnReady(
+    process.execPath,
+    [`${ROOT}test/bench/bare-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile],
+    /ready on (\d+)/,
+  );
+  const bport = Number(bare.match[1]);
+
+  const rows: Row[] = [];
+  try {
+    for (const [name, q] of Object.entries(QUERIES)) {
+      const body = JSON.stringify({ query: q });
+      await load(cport, '/graphql', body, 10); // warm-up: caches, JIT, TLS sessions
+      await load(bport, `/${name}`, body, 10);
+      for (const connections of [1, 10]) {
+        // Alternate the two targets over several rounds and keep the median of each, so a
+        // burst of load from elsewhere on the machine does not land on one side only.
+        const bare: Omit<Row, 'query' | 'target'>[] = [];
+        const conn: Omit<Row, 'query' | 'target'>[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          bare.push(await load(bport, `/${name}`, body, connections));
+          conn.push(await load(cport, '/graphql', body, connections));
+        }
+        rows.push({ query: name, target: 'bare', ...median(bare) });
+        rows.push({ query: name, target: 'connector', ...median(conn) });
+      }
+    }
+  } finally {
+    const loadedRss = rssMb(connector.child.pid!);
+    await stop(bare.child);
+    await stop(connector.child);
+    print(rows, idleRss, loadedRss);
+  }
+  return rows;
+}
+
+function median(runs: Omit<Row, 'query' | 'target'>[]): Omit<Row, 'query' | 'target'> {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const m = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...m, errors: runs.reduce((n, r) => n + r.errors, 0) };
+}
+
+function print(rows: Row[], idleRss: number, loadedRss: number): void {
+  const out = ['', `HTTP pipeline benchmark (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
+  out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio');
+  for (const r of rows) {
+    const base = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'bare')!;
+    const ratio = r.target === 'connector' ? (r.rps / base.rps).toFixed(2) : '';
+    out.push(
+      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}`,
+    );
+  }
+  out.push('', `connector idle RSS after start: ${idleRss.toFixed(1)} MB (target <= 80 MB); after the load: ${loadedRss.toFixed(1)} MB`, '');
+  process.stdout.write(out.join('\n'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchHttpPipeline();
+}
