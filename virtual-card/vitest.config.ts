@@ -13,7 +13,7 @@ export default defineConfig({
     root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 330_000,
     sequence: { groupOrder: 1 },
   },
 });

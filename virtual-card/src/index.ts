@@ -70,6 +70,7 @@ export {
   type Profile,
   type RrnSignatureFormat,
 } from './material/types.js';
+export { acquireReaderLock, readerLockPath, type ReaderLock } from './transport/reader-lock.js';
 export { insertIntoVpcd, VPCD_BASE_PORT, type VpcdInsertion, type VpcdOptions } from './transport/vpcd.js';
 
 export interface CreateVirtualCardOptions extends Omit<BelpicCardOptions, 'material'> {

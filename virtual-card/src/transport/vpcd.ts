@@ -92,6 +92,7 @@ export function insertIntoVpcd(card: BelpicCard, opts: VpcdOptions = {}): Promis
 
     socket.on('connect', () => {
       connected = true;
+      socket.setNoDelay(true);
       clearTimeout(timer);
       resolve({
         port,
