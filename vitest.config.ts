@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // readers, CUPS) declare a distinct `sequence.groupOrder` so they never run at once.
 export default defineConfig({
   test: {
-    projects: ['*/vitest.config.ts', 'test/*/vitest.config.ts'],
+    projects: ['*/vitest.config.ts', '*/vitest.*.config.ts', 'test/*/vitest.config.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

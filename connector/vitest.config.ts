@@ -1,15 +1,13 @@
 import { defineConfig } from 'vitest/config';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { resolve } from './vitest.shared.js';
 
 export default defineConfig({
-  // One graphql instance: Node resolves `graphql` to its CommonJS entry for packages loaded
-  // natively (graphql-tools); make code transformed by vitest use that same file.
-  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
+  resolve,
   test: {
     name: 'connector',
+    root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
+    exclude: ['test/pcsc/**', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -27,6 +27,8 @@ const config: CodegenConfig = {
         mappers: {
           Beid: '../mappers.js#BeidParent',
           Reader: '../mappers.js#ReaderParent',
+          BeidCertificates: '../mappers.js#BeidParent',
+          Integrity: '../mappers.js#BeidParent',
         },
         scalars,
         enumsAsTypes: true,

@@ -16,7 +16,7 @@ import type { Services } from './graphql/context.js';
 import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
-import type { ReaderSource } from './card/reader-types.js';
+import { BeidService } from './card/modules/beid/beid-service.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
 
@@ -46,13 +46,14 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers: ReaderSource = new PcscReaders(log).start();
+  const readers = new PcscReaders(log).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
     startedAt: Date.now(),
     readers,
     transactions,
+    beid: new BeidService(readers),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     log,

@@ -43,6 +43,11 @@ export interface CardChannel {
 
 export interface CardAccess {
   /**
+   * The insertion number of the card now in `readerId` (it changes whenever a card is
+   * inserted), for per-card-session caches. Throws READER_NOT_FOUND or NO_CARD.
+   */
+  insertionOf(readerId: string): number;
+  /**
    * Run `task` with exclusive use of the card in `readerId`. Throws READER_NOT_FOUND,
    * NO_CARD, PCSC_UNAVAILABLE, or CARD_REMOVED if the card goes away meanwhile.
    */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { ReaderSource } from '../card/reader-types.js';
+import type { BeidService } from '../card/modules/beid/beid-service.js';
 
 /** Long-lived services the resolvers call; resolvers never touch hardware or SQL directly. */
 export interface Services {
@@ -8,6 +9,8 @@ export interface Services {
   readonly startedAt: number;
   readers: ReaderSource;
   transactions: TransactionStore;
+  /** The Belgian eID module over the card layer. */
+  beid: BeidService | undefined;
   /** Device id once registered with a DS. */
   deviceId(): string | null;
   managed(): boolean;

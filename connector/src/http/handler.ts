@@ -13,6 +13,7 @@ import { answerPreflight, setCorsHeaders } from './cors.js';
 import { readBody } from './body.js';
 import { isSimpleContentType, parseJsonBody, parseSearchParams, type GraphQLParams } from './graphql-params.js';
 import { sendError, sendJson } from './respond.js';
+import { streamResults, wantsEventStream } from './sse.js';
 
 export interface HandlerOptions {
   port: number;
@@ -105,7 +106,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     tag: string | null,
     named: (op: string | undefined) => void,
   ): Promise<void> {
-    const { parse, validate, contextFactory, execute, schema } = opts.engine();
+    const { parse, validate, contextFactory, execute, subscribe, schema } = opts.engine();
     let document;
     try {
       document = parse(params.query);
@@ -128,10 +129,16 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     if (req.method === 'GET' && op.operation !== 'query') {
       throw new ConnectorError('BAD_REQUEST', 'Only queries may use GET.', { httpStatus: 405 });
     }
-    if (op.operation === 'subscription') {
-      throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 400 });
-    }
     const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, abortSignal: lazyAbortSignal(res) };
+    if (op.operation === 'subscription') {
+      if (!wantsEventStream(req)) {
+        throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 406 });
+      }
+      const contextValue = await contextFactory(base);
+      const stream = await subscribe({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName });
+      await streamResults(req, res, stream as AsyncIterableIterator<ExecutionResult> | ExecutionResult);
+      return;
+    }
     const contextValue = await contextFactory(base);
     const result = (await execute({
       schema,

@@ -10,6 +10,7 @@ import type { CardAccess, CardChannel, CardSnapshot, ReaderEvent, ReaderEventTyp
 
 const RETRY_MS = 2000;
 const MAX_RESPONSE = 4096;
+const REMOVAL_GRACE_MS = 1500;
 /** PC/SC return codes that mean "the card is gone or was reset under us". */
 const CARD_GONE = /0x80100069|0x80100068|0x8010000c|0x80100067|0x80100066|removed|reset/i;
 
@@ -61,6 +62,14 @@ export class PcscReaders implements ReaderSource, CardAccess {
 
   subscribe(listener: (e: ReaderEvent) => void): () => void {
     return this.events.subscribe(listener);
+  }
+
+  insertionOf(readerId: string): number {
+    if (!this.pcsc) throw pcscUnavailable(this.lastError);
+    const entry = this.entries.get(readerId);
+    if (!entry) throw new ConnectorError('READER_NOT_FOUND', 'No reader with this id.');
+    if (!entry.card) throw new ConnectorError('NO_CARD', 'The reader holds no card.');
+    return entry.insertion;
   }
 
   withCard<T>(readerId: string, task: (channel: CardChannel) => Promise<T>): Promise<T> {
@@ -196,17 +205,31 @@ export class PcscReaders implements ReaderSource, CardAccess {
     });
   }
 
-  private transmit(entry: ReaderEntry, insertion: number, protocol: number, apdu: Uint8Array): Promise<Buffer> {
-    if (entry.insertion !== insertion || !entry.card) return Promise.reject(cardRemoved());
-    return new Promise((resolve, reject) => {
+  private async transmit(entry: ReaderEntry, insertion: number, protocol: number, apdu: Uint8Array): Promise<Buffer> {
+    if (entry.insertion !== insertion || !entry.card) throw cardRemoved();
+    let failure: Error | undefined;
+    const response = await new Promise<Buffer | undefined>((resolve) => {
       entry.reader.transmit(Buffer.from(apdu), MAX_RESPONSE, protocol, (err, data) => {
-        if (err) {
-          entry.protocol = null;
-          return reject(mapPcscError(err));
-        }
-        resolve(data);
+        failure = err ?? undefined;
+        resolve(err ? undefined : data);
       });
     });
+    if (response && response.length >= 2) return response;
+    entry.protocol = null;
+    this.log.debug({ reader: entry.id, err: failure?.message ?? 'empty response' }, 'transmit failed');
+    // A pulled card shows up as various transmit errors (or an empty answer) a moment before
+    // pcscd reports the removal; wait for that report to tell "removed" from "broken".
+    if ((failure && CARD_GONE.test(failure.message)) || (await this.cardLeft(entry, insertion))) throw cardRemoved();
+    throw new ConnectorError('CARD_ERROR', 'The reader or card did not answer.');
+  }
+
+  private async cardLeft(entry: ReaderEntry, insertion: number): Promise<boolean> {
+    const deadline = Date.now() + REMOVAL_GRACE_MS;
+    while (Date.now() < deadline) {
+      if (entry.insertion !== insertion || !entry.card || !this.entries.has(entry.id)) return true;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
   }
 }
 

@@ -581,7 +581,7 @@ export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>;
   Algorithm: Algorithm;
   Beid: ResolverTypeWrapper<BeidParent>;
-  BeidCertificates: ResolverTypeWrapper<BeidCertificates>;
+  BeidCertificates: ResolverTypeWrapper<BeidParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Card: ResolverTypeWrapper<Card>;
   CardModule: CardModule;
@@ -600,7 +600,7 @@ export type ResolversTypes = {
   Identity: ResolverTypeWrapper<Identity>;
   Info: ResolverTypeWrapper<Info>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Integrity: ResolverTypeWrapper<Integrity>;
+  Integrity: ResolverTypeWrapper<BeidParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Photo: ResolverTypeWrapper<Photo>;
   PinStatus: ResolverTypeWrapper<PinStatus>;
@@ -630,7 +630,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Address: Address;
   Beid: BeidParent;
-  BeidCertificates: BeidCertificates;
+  BeidCertificates: BeidParent;
   Boolean: Scalars['Boolean']['output'];
   Card: Card;
   Certificate: Certificate;
@@ -646,7 +646,7 @@ export type ResolversParentTypes = {
   Identity: Identity;
   Info: Info;
   Int: Scalars['Int']['output'];
-  Integrity: Integrity;
+  Integrity: BeidParent;
   Mutation: Record<PropertyKey, never>;
   Photo: Photo;
   PinStatus: PinStatus;
