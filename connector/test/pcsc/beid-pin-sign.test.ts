@@ -10,7 +10,7 @@ const VERIFY = 'mutation($i: VerifyPinInput!) { verifyPin(input: $i) { verified 
 const SIGN = 'mutation($i: SignInput!) { sign(input: $i) { algorithm signature certificate } }';
 const AUTH = 'mutation($i: SignInput!) { authenticate(input: $i) { algorithm signature certificate } }';
 
-const ALGS = {
+const ALGS: Record<'1.7' | '1.8', [algorithm: string, hash: string][]> = {
   '1.7': [
     ['RSA_PKCS1_MD5', 'md5'], ['RSA_PKCS1_SHA1', 'sha1'], ['RSA_PKCS1_SHA256', 'sha256'], ['RSA_PKCS1_SHA384', 'sha384'],
     ['RSA_PKCS1_SHA512', 'sha512'], ['RSA_PSS_SHA1', 'sha1'], ['RSA_PSS_SHA256', 'sha256'],
@@ -19,7 +19,7 @@ const ALGS = {
     ['ECDSA_SHA256', 'sha256'], ['ECDSA_SHA384', 'sha384'], ['ECDSA_SHA512', 'sha512'],
     ['ECDSA_SHA3_256', 'sha3-256'], ['ECDSA_SHA3_384', 'sha3-384'], ['ECDSA_SHA3_512', 'sha3-512'],
   ],
-} as const;
+};
 
 /** Verify like a relying party would: the page's data, the algorithm's hash, the certificate's key. */
 function verifies(alg: string, hashName: string, data: Buffer, signature: Buffer, certPem: string): boolean {
@@ -79,13 +79,13 @@ describe.each(['1.7', '1.8'] as const)('PIN and signatures, applet %s', (profile
   });
 
   it('refuses a hash of the wrong length, an unsupported algorithm, a signature without PIN', async () => {
-    const [alg] = ALGS[profile][0];
+    const [alg, firstHash] = ALGS[profile][0]!;
     const short = await t.query(SIGN, { i: { readerId, algorithm: alg, hash: randomBytes(7).toString('base64'), pin: PIN } });
     expect(short.json.errors[0].extensions.code).toBe('INVALID_INPUT');
     const other = profile === '1.7' ? 'ECDSA_SHA384' : 'RSA_PKCS1_SHA256';
     const unsupported = await t.query(SIGN, { i: { readerId, algorithm: other, hash: randomBytes(48).toString('base64'), pin: PIN } });
     expect(unsupported.json.errors[0].extensions.code).toBe('ALGORITHM_NOT_SUPPORTED');
-    const noPin = await t.query(SIGN, { i: { readerId, algorithm: alg, hash: randomBytes(ALGS[profile][0][1] === 'md5' ? 16 : 32).toString('base64') } });
+    const noPin = await t.query(SIGN, { i: { readerId, algorithm: alg, hash: randomBytes(firstHash === 'md5' ? 16 : 32).toString('base64') } });
     expect(noPin.json.errors[0].extensions.code).toBe('PIN_REQUIRED');
     const badPin = await t.query(VERIFY, { i: { readerId, pin: '12a4' } });
     expect(badPin.json.errors[0].extensions.code).toBe('INVALID_INPUT');
@@ -128,7 +128,7 @@ describe.each(['1.7', '1.8'] as const)('PIN retries and blocking, applet %s', (p
       expect(last.json.errors[0].extensions).toMatchObject({ code: 'PIN_BLOCKED', retriesLeft: 0 });
       const after = await t.query(VERIFY, { i: { readerId: id, pin: PIN, allowLastTry: true } });
       expect(after.json.errors[0].extensions.code).toBe('PIN_BLOCKED');
-      const sign = await t.query(SIGN, { i: { readerId: id, algorithm: ALGS[profile][1][0], hash: randomBytes(profile === '1.7' ? 20 : 48).toString('base64'), pin: PIN } });
+      const sign = await t.query(SIGN, { i: { readerId: id, algorithm: ALGS[profile][1]![0], hash: randomBytes(profile === '1.7' ? 20 : 48).toString('base64'), pin: PIN } });
       expect(sign.json.errors[0].extensions.code).toBe('PIN_BLOCKED');
     } finally {
       await c.vpcd.remove();
