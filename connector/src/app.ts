@@ -17,6 +17,7 @@ import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
 import { BeidService } from './card/modules/beid/beid-service.js';
+import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
 
@@ -46,7 +47,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers = new PcscReaders(log).start();
+  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
@@ -103,4 +104,13 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
       log.flush();
     },
   };
+}
+
+/** `--virtual-card`: a software eID card in an in-process reader (card material kept in the data dir). */
+async function inProcessReaders(opts: StartOptions, log: Logger): Promise<InProcessReaders> {
+  const { createVirtualCard } = await import('@cardlink/virtual-card');
+  const readers = new InProcessReaders(log);
+  readers.insert(await createVirtualCard({ profile: opts.virtualCard, dataDir: join(opts.dataDir, 'virtual-card') }));
+  log.warn({ profile: opts.virtualCard }, 'using an in-process virtual eID card instead of PC/SC');
+  return readers;
 }
