@@ -33,11 +33,14 @@ export function serveCommand(program: Command, env: CliEnv): void {
     .option('--max-batch <n>', 'most transactions per sync', int('max batch'), DEFAULT_CONFIG.maxBatch)
     .option('--enable-test-endpoints', 'expose /v1/test/faults (never in production)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', 'info')
+    .option('--sqlite-synchronous <mode>', 'NORMAL (default; WAL keeps every commit across a process crash) or FULL (also across power loss)', 'NORMAL')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as StorageOptions & Record<string, unknown>;
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       const { dataDir, db } = storagePaths(opts);
-      const repo = openSqliteRepository(db);
+      const synchronous = String(opts.sqliteSynchronous).toUpperCase();
+      if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--sqlite-synchronous is NORMAL or FULL');
+      const repo = openSqliteRepository(db, { synchronous });
       const ca = loadOrCreateCa(dataDir);
       const logger = createLogger(String(opts.logLevel));
       const ds = createDs({

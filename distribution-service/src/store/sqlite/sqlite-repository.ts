@@ -124,27 +124,39 @@ export class SqliteRepository implements Repository {
   private readonly updateStatus;
   private readonly insertCert;
   private readonly recordSyncTx;
+  private readonly deviceSeq;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Every statement is prepared once: preparing costs more than running a simple query. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
 
   constructor(readonly db: Db) {
     this.insertTx = db.prepare(
-      `INSERT INTO transactions (device_id, id, org_id, use_case, module, result, occurred_at, label, tag, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, id) DO NOTHING`,
+      `INSERT INTO transactions (device_seq, id, use_case, module, result, occurred_at, label, tag, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_seq, id) DO NOTHING`,
     );
     this.updateStatus = db.prepare(
       `UPDATE devices SET version = ?, os = ?, uptime_seconds = ?, last_error = ?, last_sync_at = ?,
-         cert_serial = ?, cert_not_after = ? WHERE id = ?`,
+         cert_serial = ?, cert_not_after = ? WHERE seq = ?`,
     );
+    this.deviceSeq = db.prepare('SELECT seq FROM devices WHERE id = ?').pluck();
     this.insertCert = db.prepare(
       `INSERT INTO device_certificates (serial, device_id, key_id, public_key_pem, certificate_pem, issued_at, not_before, not_after)
        VALUES (@serial, @deviceId, @keyId, @publicKeyPem, @certificatePem, @issuedAt, @notBefore, @notAfter)`,
     );
     this.recordSyncTx = db.transaction((w: SyncWrite): number => {
+      const seq = this.deviceSeq.get(w.deviceId) as number | undefined;
+      if (seq === undefined) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
       let inserted = 0;
       for (const t of w.transactions) {
-        inserted += this.insertTx.run(w.deviceId, t.id, w.orgId, t.useCase, t.module, t.result, t.occurredAt, t.label, t.tag, w.receivedAt).changes;
+        inserted += this.insertTx.run(seq, t.id, t.useCase, t.module, t.result, t.occurredAt, t.label, t.tag, w.receivedAt).changes;
       }
       const s = w.status;
-      this.updateStatus.run(s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter, w.deviceId);
+      this.updateStatus.run(s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter, seq);
       if (w.certificate) this.insertCert.run(w.certificate);
       return inserted;
     });
@@ -152,7 +164,7 @@ export class SqliteRepository implements Repository {
 
   async createOrganisation(org: { id: string; name: string; createdAt: string }): Promise<Organisation> {
     try {
-      this.db.prepare('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
+      this.stmt('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DsError('CONFLICT', `organisation ${org.name} already exists`);
       throw e;
@@ -161,19 +173,19 @@ export class SqliteRepository implements Repository {
   }
 
   async findOrganisation(idOrName: string): Promise<Organisation | undefined> {
-    const r = this.db.prepare('SELECT * FROM organisations WHERE id = ? OR name = ?').get(idOrName, idOrName) as Row | undefined;
+    const r = this.stmt('SELECT * FROM organisations WHERE id = ? OR name = ?').get(idOrName, idOrName) as Row | undefined;
     return r && toOrganisation(r);
   }
 
   async listOrganisations(): Promise<Organisation[]> {
-    return (this.db.prepare('SELECT * FROM organisations ORDER BY name').all() as Row[]).map(toOrganisation);
+    return (this.stmt('SELECT * FROM organisations ORDER BY name').all() as Row[]).map(toOrganisation);
   }
 
   async setOrganisationConfig(orgId: string, patch: { dsCycleSeconds?: number | null; logLevel?: LogLevel | null }): Promise<Organisation> {
     this.db.transaction(() => {
-      if (patch.dsCycleSeconds !== undefined) this.db.prepare('UPDATE organisations SET ds_cycle_seconds = ? WHERE id = ?').run(patch.dsCycleSeconds, orgId);
-      if (patch.logLevel !== undefined) this.db.prepare('UPDATE organisations SET log_level = ? WHERE id = ?').run(patch.logLevel, orgId);
-      this.db.prepare('UPDATE organisations SET config_version = config_version + 1 WHERE id = ?').run(orgId);
+      if (patch.dsCycleSeconds !== undefined) this.stmt('UPDATE organisations SET ds_cycle_seconds = ? WHERE id = ?').run(patch.dsCycleSeconds, orgId);
+      if (patch.logLevel !== undefined) this.stmt('UPDATE organisations SET log_level = ? WHERE id = ?').run(patch.logLevel, orgId);
+      this.stmt('UPDATE organisations SET config_version = config_version + 1 WHERE id = ?').run(orgId);
     }).immediate();
     return (await this.findOrganisation(orgId))!;
   }
@@ -181,8 +193,7 @@ export class SqliteRepository implements Repository {
   async createApplication(app: Application): Promise<Application> {
     try {
       this.db.transaction(() => {
-        this.db
-          .prepare('INSERT INTO applications (id, org_id, label, name, created_at) VALUES (?, ?, ?, ?, ?)')
+        this.stmt('INSERT INTO applications (id, org_id, label, name, created_at) VALUES (?, ?, ?, ?, ?)')
           .run(app.id, app.orgId, app.label, app.name, app.createdAt);
         this.bumpCors(app.orgId);
       }).immediate();
@@ -194,18 +205,17 @@ export class SqliteRepository implements Repository {
   }
 
   async findApplication(orgId: string, label: string): Promise<Application | undefined> {
-    const r = this.db.prepare('SELECT * FROM applications WHERE org_id = ? AND label = ?').get(orgId, label) as Row | undefined;
+    const r = this.stmt('SELECT * FROM applications WHERE org_id = ? AND label = ?').get(orgId, label) as Row | undefined;
     return r && toApplication(r);
   }
 
   async listApplications(orgId: string): Promise<Application[]> {
-    return (this.db.prepare('SELECT * FROM applications WHERE org_id = ? ORDER BY label').all(orgId) as Row[]).map(toApplication);
+    return (this.stmt('SELECT * FROM applications WHERE org_id = ? ORDER BY label').all(orgId) as Row[]).map(toApplication);
   }
 
   async addOrigin(orgId: string, appId: string, origin: string, at: string): Promise<boolean> {
     return this.db.transaction(() => {
-      const r = this.db
-        .prepare('INSERT INTO origins (org_id, app_id, origin, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (org_id, origin) DO NOTHING')
+      const r = this.stmt('INSERT INTO origins (org_id, app_id, origin, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (org_id, origin) DO NOTHING')
         .run(orgId, appId, origin, at);
       if (r.changes === 0) return false;
       this.bumpCors(orgId);
@@ -215,7 +225,7 @@ export class SqliteRepository implements Repository {
 
   async removeOrigin(orgId: string, appId: string, origin: string): Promise<boolean> {
     return this.db.transaction(() => {
-      const r = this.db.prepare('DELETE FROM origins WHERE org_id = ? AND app_id = ? AND origin = ?').run(orgId, appId, origin);
+      const r = this.stmt('DELETE FROM origins WHERE org_id = ? AND app_id = ? AND origin = ?').run(orgId, appId, origin);
       if (r.changes === 0) return false;
       this.bumpCors(orgId);
       return true;
@@ -225,50 +235,48 @@ export class SqliteRepository implements Repository {
   async listOrigins(orgId?: string): Promise<OriginRow[]> {
     const sql = `SELECT o.org_id AS orgId, o.origin AS origin, a.label AS label FROM origins o
                  JOIN applications a ON a.id = o.app_id ${orgId ? 'WHERE o.org_id = ?' : ''} ORDER BY o.org_id, a.label, o.origin`;
-    return this.db.prepare(sql).all(...(orgId ? [orgId] : [])) as OriginRow[];
+    return this.stmt(sql).all(...(orgId ? [orgId] : [])) as OriginRow[];
   }
 
   private bumpCors(orgId: string): void {
-    this.db.prepare('UPDATE organisations SET cors_version = cors_version + 1 WHERE id = ?').run(orgId);
+    this.stmt('UPDATE organisations SET cors_version = cors_version + 1 WHERE id = ?').run(orgId);
   }
 
   async createInstallToken(t: InstallToken): Promise<void> {
-    this.db
-      .prepare('INSERT INTO install_tokens (id, org_id, token_hash, created_at, expires_at, max_uses, uses) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.stmt('INSERT INTO install_tokens (id, org_id, token_hash, created_at, expires_at, max_uses, uses) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(t.id, t.orgId, t.tokenHash, t.createdAt, t.expiresAt, t.maxUses, t.uses);
   }
 
   async findInstallTokenByHash(tokenHash: string): Promise<InstallToken | undefined> {
-    const r = this.db.prepare('SELECT * FROM install_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    const r = this.stmt('SELECT * FROM install_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
     return r && toToken(r);
   }
 
   async registerDevice(input: NewDevice): Promise<boolean> {
     return this.db.transaction(() => {
       // The use is consumed with a guarded UPDATE so two racing registrations cannot both take the last use.
-      const used = this.db
-        .prepare('UPDATE install_tokens SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)')
+      const used = this.stmt('UPDATE install_tokens SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)')
         .run(input.tokenId);
       if (used.changes === 0) return false;
       const d = input.device;
-      this.db.prepare('INSERT INTO devices (id, org_id, registered_at, version, os) VALUES (?, ?, ?, ?, ?)').run(d.id, d.orgId, d.registeredAt, d.version, d.os);
+      this.stmt('INSERT INTO devices (id, org_id, registered_at, version, os) VALUES (?, ?, ?, ?, ?)').run(d.id, d.orgId, d.registeredAt, d.version, d.os);
       this.insertCert.run(input.certificate);
       return true;
     }).immediate();
   }
 
   async findDevice(id: string): Promise<Device | undefined> {
-    const r = this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
     return r && toDevice(r);
   }
 
   async listDevices(orgId?: string): Promise<Device[]> {
     const sql = `SELECT * FROM devices ${orgId ? 'WHERE org_id = ?' : ''} ORDER BY registered_at`;
-    return (this.db.prepare(sql).all(...(orgId ? [orgId] : [])) as Row[]).map(toDevice);
+    return (this.stmt(sql).all(...(orgId ? [orgId] : [])) as Row[]).map(toDevice);
   }
 
   async findDeviceIdByKey(keyId: string): Promise<string | undefined> {
-    return this.db.prepare('SELECT device_id FROM device_certificates WHERE key_id = ? LIMIT 1').pluck().get(keyId) as string | undefined;
+    return this.stmt('SELECT device_id FROM device_certificates WHERE key_id = ? LIMIT 1').pluck().get(keyId) as string | undefined;
   }
 
   async addCertificate(cert: DeviceCertificate): Promise<void> {
@@ -276,14 +284,13 @@ export class SqliteRepository implements Repository {
   }
 
   async liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? ORDER BY issued_at DESC')
+    const rows = this.stmt('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? ORDER BY issued_at DESC')
       .all(deviceId, at) as Row[];
     return rows.map(toCertificate);
   }
 
   async findCertificate(serial: string): Promise<DeviceCertificate | undefined> {
-    const r = this.db.prepare('SELECT * FROM device_certificates WHERE serial = ?').get(serial) as Row | undefined;
+    const r = this.stmt('SELECT * FROM device_certificates WHERE serial = ?').get(serial) as Row | undefined;
     return r && toCertificate(r);
   }
 
@@ -294,30 +301,30 @@ export class SqliteRepository implements Repository {
   async transactionReport(q: TransactionReportQuery): Promise<ReportRow[]> {
     const dims = [...new Set(q.by)];
     const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
-    const where = ['org_id = ?'];
+    const where = ['device_seq IN (SELECT seq FROM devices WHERE org_id = ?)'];
     const args: string[] = [q.orgId];
     if (q.from) (where.push('occurred_at >= ?'), args.push(q.from));
     if (q.to) (where.push('occurred_at < ?'), args.push(q.to));
     const group = dims.length ? `GROUP BY ${dims.map((d) => DIMENSION_SQL[d]).join(', ')} ORDER BY ${dims.map((d) => DIMENSION_SQL[d]).join(', ')}` : '';
     const sql = `SELECT ${[...cols, 'COUNT(*) AS count'].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`;
-    return this.db.prepare(sql).all(...args) as ReportRow[];
+    return this.stmt(sql).all(...args) as ReportRow[];
   }
 
   async installReport(q: { orgId?: string; from?: string; to?: string }): Promise<InstallReportRow[]> {
     const where: string[] = [];
     const args: string[] = [];
-    if (q.orgId) (where.push('org_id = ?'), args.push(q.orgId));
-    if (q.from) (where.push('occurred_at >= ?'), args.push(q.from));
-    if (q.to) (where.push('occurred_at < ?'), args.push(q.to));
-    const sql = `SELECT org_id AS orgId, label, substr(occurred_at, 1, 7) AS month, COUNT(DISTINCT device_id) AS devices
-                 FROM transactions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 GROUP BY org_id, label, substr(occurred_at, 1, 7) ORDER BY org_id, month, label`;
-    return this.db.prepare(sql).all(...args) as InstallReportRow[];
+    if (q.orgId) (where.push('d.org_id = ?'), args.push(q.orgId));
+    if (q.from) (where.push('t.occurred_at >= ?'), args.push(q.from));
+    if (q.to) (where.push('t.occurred_at < ?'), args.push(q.to));
+    const sql = `SELECT d.org_id AS orgId, t.label AS label, substr(t.occurred_at, 1, 7) AS month, COUNT(DISTINCT t.device_seq) AS devices
+                 FROM transactions t JOIN devices d ON d.seq = t.device_seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 GROUP BY d.org_id, t.label, substr(t.occurred_at, 1, 7) ORDER BY d.org_id, month, t.label`;
+    return this.stmt(sql).all(...args) as InstallReportRow[];
   }
 
   async countTransactions(deviceId?: string): Promise<number> {
-    const sql = `SELECT COUNT(*) FROM transactions ${deviceId ? 'WHERE device_id = ?' : ''}`;
-    return this.db.prepare(sql).pluck().get(...(deviceId ? [deviceId] : [])) as number;
+    const sql = `SELECT COUNT(*) FROM transactions ${deviceId ? 'WHERE device_seq = (SELECT seq FROM devices WHERE id = ?)' : ''}`;
+    return this.stmt(sql).pluck().get(...(deviceId ? [deviceId] : [])) as number;
   }
 
   async close(): Promise<void> {

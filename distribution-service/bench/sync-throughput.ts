@@ -1,0 +1,220 @@
+/**
+ * Sync throughput of one DS process on SQLite (issue 4's benchmark).
+ *
+ * Starts `ds serve` as its own process, registers N devices, pre-builds and pre-signs every
+ * sync request (each with 100 new, unique transactions) so the load generator only writes
+ * bytes, then drives them over keep-alive connections with autocannon. Prints syncs/s,
+ * transactions/s, p50/p99 latency and the connectors one process would serve at the default
+ * 28800 s cycle, and checks in the database that every transaction was stored exactly once.
+ *
+ *   pnpm --filter @cardlink/distribution-service bench [-- --syncs 6000 --devices 200 --connections 16 --key ec|rsa]
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../src/clock.js';
+import { resolveConfig } from '../src/config.js';
+import * as applications from '../src/services/applications.js';
+import * as organisations from '../src/services/organisations.js';
+import * as tokens from '../src/services/tokens.js';
+import { openSqliteRepository } from '../src/store/sqlite/sqlite-repository.js';
+import { buildCsr, newKey, type DeviceKey } from '../test/support/csr.js';
+
+const { values: args } = parseArgs({
+  options: {
+    syncs: { type: 'string', default: '6000' },
+    warmup: { type: 'string', default: '500' },
+    devices: { type: 'string', default: '200' },
+    connections: { type: 'string', default: '16' },
+    batch: { type: 'string', default: '100' },
+    key: { type: 'string', default: 'ec' },
+    'sqlite-synchronous': { type: 'string', default: 'NORMAL' },
+    /** Write a V8 CPU profile of the server into this directory. */
+    profile: { type: 'string' },
+  },
+});
+const SYNCS = Number(args.syncs);
+const WARMUP = Number(args.warmup);
+const DEVICES = Number(args.devices);
+const CONNECTIONS = Number(args.connections);
+const BATCH = Number(args.batch);
+const DEFAULT_CYCLE = 28_800;
+
+const dir = mkdtempSync(join(tmpdir(), 'ds-bench-'));
+const dbFile = join(dir, 'ds.sqlite');
+
+async function seed(): Promise<string> {
+  const repo = openSqliteRepository(dbFile);
+  const ctx = { repo, clock: systemClock, config: resolveConfig() };
+  await organisations.createOrganisation(ctx, 'bench');
+  await applications.createApplication(ctx, { org: 'bench', label: 'shop' });
+  await applications.addOrigin(ctx, { org: 'bench', label: 'shop', origin: 'https://shop.example.com' });
+  const { token } = await tokens.createInstallToken(ctx, { org: 'bench' });
+  await repo.close();
+  return token;
+}
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []), join(import.meta.dirname, '..', 'bin', 'ds.mjs'), 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--sqlite-synchronous', args['sqlite-synchronous']!],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`ds serve exited with ${code}`)));
+  });
+  const { url } = JSON.parse(line) as { url: string };
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+interface Device {
+  id: string;
+  key: DeviceKey;
+  serial: string;
+  notAfter: string;
+  corsVersion: number;
+}
+
+async function registerDevices(url: string, token: string): Promise<Device[]> {
+  const out: Device[] = [];
+  for (let i = 0; i < DEVICES; i += 10) {
+    const chunk = await Promise.all(
+      Array.from({ length: Math.min(10, DEVICES - i) }, async () => {
+        const key = newKey(args.key === 'rsa' ? 'rsa' : 'ec');
+        const res = await fetch(`${url}/v1/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ installToken: token, csr: buildCsr(key), version: '1.0.0', os: 'bench' }),
+        });
+        if (res.status !== 200) throw new Error(`register: ${res.status} ${await res.text()}`);
+        const r = (await res.json()) as { deviceId: string; serial: string; notAfter: string; cors: { version: number } };
+        return { id: r.deviceId, key, serial: r.serial, notAfter: r.notAfter, corsVersion: r.cors.version };
+      }),
+    );
+    out.push(...chunk);
+  }
+  return out;
+}
+
+const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
+
+/** Pre-signed requests: unique (device, timestamp) pairs and unique transaction ids. */
+function presign(devices: Device[], count: number, startTs: number): { body: string; headers: Record<string, string> }[] {
+  const reqs: { body: string; headers: Record<string, string> }[] = [];
+  const occurredAt = new Date().toISOString();
+  for (let i = 0; i < count; i++) {
+    const d = devices[i % devices.length]!;
+    const ts = String(startTs + Math.floor(i / devices.length));
+    const transactions = Array.from({ length: BATCH }, (_, j) => ({
+      id: randomUUID(),
+      useCase: USE_CASES[j % USE_CASES.length],
+      module: 'beid',
+      result: 'OK',
+      occurredAt,
+      label: 'shop',
+      tag: j % 3 === 0 ? null : `tag-${j % 5}`,
+    }));
+    const body = JSON.stringify({
+      version: '1.0.0',
+      os: 'bench',
+      uptimeSeconds: 1000 + i,
+      lastError: null,
+      certificate: { serial: d.serial, notAfter: d.notAfter },
+      corsVersion: d.corsVersion,
+      transactions,
+    });
+    const hash = createHash('sha256').update(body).digest('base64');
+    const signature = sign('sha256', Buffer.from(`POST\n/v1/sync\n${ts}\n${hash}`), d.key.privateKey).toString('base64');
+    reqs.push({ body, headers: { 'content-type': 'application/json', 'x-device-id': d.id, 'x-timestamp': ts, 'x-signature': signature } });
+  }
+  return reqs;
+}
+
+async function drive(url: string, reqs: { body: string; headers: Record<string, string> }[], amount: number): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/sync',
+        setupRequest: (req) => {
+          const r = reqs[next++];
+          if (!r) throw new Error('ran out of pre-signed requests');
+          return { ...req, body: r.body, headers: r.headers };
+        },
+      },
+    ],
+  });
+}
+
+async function main(): Promise<void> {
+  const token = await seed();
+  const server = await startServer();
+  try {
+    process.stderr.write(`registering ${DEVICES} devices (${args.key}) ...\n`);
+    const devices = await registerDevices(server.url, token);
+    // Spare requests: autocannon builds (and discards) one request per connection up front.
+    const spare = CONNECTIONS * 2;
+    let ts = Date.now();
+    const warm = presign(devices, WARMUP + spare, ts);
+    ts += Math.ceil((WARMUP + spare) / DEVICES) + 1;
+    process.stderr.write(`pre-signing ${SYNCS} syncs x ${BATCH} transactions ...\n`);
+    const reqs = presign(devices, SYNCS + spare, ts);
+
+    const w = await drive(server.url, warm, WARMUP);
+    if (w.non2xx || w.errors) throw new Error(`warm-up failed: ${w.non2xx} non-2xx, ${w.errors} errors`);
+    process.stderr.write(`measuring ${SYNCS} syncs over ${CONNECTIONS} keep-alive connections ...\n`);
+    const r = await drive(server.url, reqs, SYNCS);
+    await server.stop();
+
+    const repo = openSqliteRepository(dbFile);
+    const stored = await repo.countTransactions();
+    await repo.close();
+    const expected = (WARMUP + SYNCS) * BATCH;
+
+    const syncsPerSecond = r.requests.total / r.duration;
+    const result = {
+      syncs: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      durationSeconds: Number(r.duration.toFixed(2)),
+      syncsPerSecond: Math.round(syncsPerSecond),
+      transactionsPerSecond: Math.round(syncsPerSecond * BATCH),
+      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+      connectorsAtDefaultCycle: Math.round(syncsPerSecond * DEFAULT_CYCLE),
+      storedTransactions: stored,
+      expectedTransactions: expected,
+      settings: { devices: DEVICES, connections: CONNECTIONS, batch: BATCH, key: args.key, sqliteSynchronous: args['sqlite-synchronous'] },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    console.log(
+      `\n${result.syncsPerSecond} syncs/s, ${result.transactionsPerSecond} transactions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms` +
+        `\n=> one DS process serves ~${result.connectorsAtDefaultCycle.toLocaleString('en')} connectors at the default ${DEFAULT_CYCLE} s cycle` +
+        `\n${stored === expected && !r.non2xx && !r.errors ? 'OK' : 'FAILED'}: ${stored} of ${expected} transactions stored, ${r.non2xx} non-2xx, ${r.errors} errors`,
+    );
+    if (stored !== expected || r.non2xx || r.errors) process.exitCode = 1;
+  } finally {
+    await server.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
