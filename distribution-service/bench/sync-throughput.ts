@@ -7,7 +7,8 @@
  * transactions/s, p50/p99 latency and the connectors one process would serve at the default
  * 28800 s cycle, and checks in the database that every transaction was stored exactly once.
  *
- *   pnpm --filter @cardlink/distribution-service bench [-- --syncs 6000 --devices 200 --connections 16 --key ec|rsa]
+ *   pnpm --filter @cardlink/distribution-service bench [-- --syncs 6000 --devices 200 --connections 16
+ *     --key ec|rsa --ids v4|v7 --sqlite-synchronous NORMAL|FULL --no-background-checkpoint --profile DIR]
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -34,6 +35,10 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '100' },
     key: { type: 'string', default: 'ec' },
     'sqlite-synchronous': { type: 'string', default: 'NORMAL' },
+    /** v4: random ids, as the connector makes them today; v7: time-ordered (UUIDv7 layout). */
+    ids: { type: 'string', default: 'v4' },
+    'background-checkpoint': { type: 'boolean', default: true },
+    'no-background-checkpoint': { type: 'boolean', default: false },
     /** Write a V8 CPU profile of the server into this directory. */
     profile: { type: 'string' },
   },
@@ -62,7 +67,7 @@ async function seed(): Promise<string> {
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []), join(import.meta.dirname, '..', 'bin', 'ds.mjs'), 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--sqlite-synchronous', args['sqlite-synchronous']!],
+    [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []), join(import.meta.dirname, '..', 'bin', 'ds.mjs'), 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--sqlite-synchronous', args['sqlite-synchronous']!, ...(args['no-background-checkpoint'] ? ['--no-background-checkpoint'] : [])],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = await new Promise<string>((resolve, reject) => {
@@ -110,6 +115,15 @@ async function registerDevices(url: string, token: string): Promise<Device[]> {
   return out;
 }
 
+/** UUIDv7 layout (RFC 9562): 48-bit millisecond time, then version and random bits. */
+let v7Clock = Date.now();
+function uuidV7(): string {
+  const hex = (v7Clock++).toString(16).padStart(12, '0') + randomUUID().replace(/-/g, '').slice(12);
+  const v = `${hex.slice(0, 12)}7${hex.slice(13, 16)}${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 32)}`;
+  return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}`;
+}
+const newId = (): string => (args.ids === 'v7' ? uuidV7() : randomUUID());
+
 const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
 
 /** Pre-signed requests: unique (device, timestamp) pairs and unique transaction ids. */
@@ -120,7 +134,7 @@ function presign(devices: Device[], count: number, startTs: number): { body: str
     const d = devices[i % devices.length]!;
     const ts = String(startTs + Math.floor(i / devices.length));
     const transactions = Array.from({ length: BATCH }, (_, j) => ({
-      id: randomUUID(),
+      id: newId(),
       useCase: USE_CASES[j % USE_CASES.length],
       module: 'beid',
       result: 'OK',
@@ -202,7 +216,15 @@ async function main(): Promise<void> {
       connectorsAtDefaultCycle: Math.round(syncsPerSecond * DEFAULT_CYCLE),
       storedTransactions: stored,
       expectedTransactions: expected,
-      settings: { devices: DEVICES, connections: CONNECTIONS, batch: BATCH, key: args.key, sqliteSynchronous: args['sqlite-synchronous'] },
+      settings: {
+        devices: DEVICES,
+        connections: CONNECTIONS,
+        batch: BATCH,
+        key: args.key,
+        ids: args.ids,
+        sqliteSynchronous: args['sqlite-synchronous'],
+        backgroundCheckpoint: !args['no-background-checkpoint'],
+      },
     };
     console.log(JSON.stringify(result, null, 2));
     console.log(

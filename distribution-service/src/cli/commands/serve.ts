@@ -33,6 +33,7 @@ export function serveCommand(program: Command, env: CliEnv): void {
     .option('--max-batch <n>', 'most transactions per sync', int('max batch'), DEFAULT_CONFIG.maxBatch)
     .option('--enable-test-endpoints', 'expose /v1/test/faults (never in production)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', 'info')
+    .option('--no-background-checkpoint', 'checkpoint the SQLite WAL inside commits (SQLite default) instead of on a worker thread')
     .option('--sqlite-synchronous <mode>', 'NORMAL (default; WAL keeps every commit across a process crash) or FULL (also across power loss)', 'NORMAL')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as StorageOptions & Record<string, unknown>;
@@ -40,7 +41,7 @@ export function serveCommand(program: Command, env: CliEnv): void {
       const { dataDir, db } = storagePaths(opts);
       const synchronous = String(opts.sqliteSynchronous).toUpperCase();
       if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--sqlite-synchronous is NORMAL or FULL');
-      const repo = openSqliteRepository(db, { synchronous });
+      const repo = openSqliteRepository(db, { synchronous, backgroundCheckpoint: opts.backgroundCheckpoint !== false });
       const ca = loadOrCreateCa(dataDir);
       const logger = createLogger(String(opts.logLevel));
       const ds = createDs({

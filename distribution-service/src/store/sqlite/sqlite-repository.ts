@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DsError } from '../../errors.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import type {
   Application,
@@ -37,6 +38,8 @@ const DIMENSION_SQL: Record<ReportDimension, string> = {
 export interface SqliteOptions {
   /** `synchronous` pragma; NORMAL (default) with WAL loses no committed transaction on a process crash. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Checkpoint the WAL on a worker thread instead of inside commits (for the server). */
+  backgroundCheckpoint?: boolean;
 }
 
 export function openSqliteRepository(path: string, options: SqliteOptions = {}): SqliteRepository {
@@ -48,7 +51,12 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  return new SqliteRepository(db);
+  let checkpointer: BackgroundCheckpointer | undefined;
+  if (options.backgroundCheckpoint && path !== ':memory:') {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = new BackgroundCheckpointer(path);
+  }
+  return new SqliteRepository(db, checkpointer);
 }
 
 export function migrate(db: Db): void {
@@ -134,7 +142,10 @@ export class SqliteRepository implements Repository {
     return s;
   }
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    private readonly checkpointer?: BackgroundCheckpointer,
+  ) {
     this.insertTx = db.prepare(
       `INSERT INTO transactions (device_seq, id, use_case, module, result, occurred_at, label, tag, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_seq, id) DO NOTHING`,
@@ -328,6 +339,7 @@ export class SqliteRepository implements Repository {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
