@@ -1,4 +1,7 @@
 // `pnpm bench`: every benchmark, one after the other, each printing its figures.
 import { benchHttpPipeline } from './http-pipeline.js';
+import { benchCardRead } from './card-read.js';
 
 await benchHttpPipeline();
+await benchCardRead();
+process.exit(0); // pcsclite keeps a status thread alive
