@@ -20,6 +20,10 @@ import { BeidService } from './card/modules/beid/beid-service.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
+import { readFileSync } from 'node:fs';
+import { createDsHttp } from './ds/ds-http.js';
+import { DsClient } from './ds/ds-client.js';
+import { SyncScheduler } from './ds/sync-scheduler.js';
 
 export interface RunningConnector {
   readonly port: number;
@@ -34,6 +38,8 @@ export interface RunningConnector {
   readonly log: Logger;
   /** Swap the TLS credentials in place: new handshakes use them, open connections go on. */
   useCredentials(creds: ServerCredentials): void;
+  /** The DS client and its timer, when a DS manages this connector. */
+  readonly ds: { client: DsClient; scheduler: SyncScheduler } | undefined;
   close(): Promise<void>;
 }
 
@@ -74,6 +80,8 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     maxBodyBytes: opts.maxBodyBytes,
     log,
   });
+  const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
+  const ds = opts.dsUrl ? startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
   writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
   const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
   log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
@@ -89,10 +97,10 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     state,
     db,
     log,
-    useCredentials(c) {
-      server.setSecureContext(tlsOptions(c));
-    },
+    useCredentials,
+    ds,
     async close() {
+      await ds?.scheduler.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -113,4 +121,29 @@ async function inProcessReaders(opts: StartOptions, log: Logger): Promise<InProc
   readers.insert(await createVirtualCard({ profile: opts.virtualCard, dataDir: join(opts.dataDir, 'virtual-card') }));
   log.warn({ profile: opts.virtualCard }, 'using an in-process virtual eID card instead of PC/SC');
   return readers;
+}
+
+interface DsDeps {
+  state: StateStore;
+  certs: CertStore;
+  transactions: TransactionStore;
+  origins: OriginPolicy;
+  log: Logger;
+  useCredentials(c: ServerCredentials): void;
+  startedAt: number;
+}
+
+/** Register (first start) and sync with the DS on its timer. */
+function startDsSync(opts: StartOptions, d: DsDeps): { client: DsClient; scheduler: SyncScheduler } {
+  const url = opts.dsUrl!;
+  const http = createDsHttp({ baseUrl: url, ...(opts.dsCaFile ? { ca: readFileSync(opts.dsCaFile, 'utf8') } : {}) });
+  const client = new DsClient({ url, http, ...d, version: CONNECTOR_VERSION, ...(opts.dsToken ? { installToken: opts.dsToken } : {}) });
+  const scheduler = new SyncScheduler(client, d.state, d.log, {
+    url,
+    cliCycleSeconds: opts.dsCycleSeconds,
+    cliCycleExplicit: opts.dsCycleExplicit,
+    initialDelayMaxSeconds: opts.dsInitialDelayMaxSeconds,
+  });
+  scheduler.start();
+  return { client, scheduler };
 }

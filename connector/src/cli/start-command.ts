@@ -16,6 +16,7 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
     .addOption(new Option('--ds.url <url>', 'Distribution Service URL').argParser(parseDsUrl))
     .addOption(new Option('--ds.token <token>', 'install token for the first registration (or --ds.token-file)'))
     .addOption(new Option('--ds.token-file <file>', 'file holding the install token'))
+    .addOption(new Option('--ds.ca <file>', "PEM CA to trust for the DS's HTTPS certificate"))
     .addOption(new Option('--ds.cycle <seconds>', 'seconds between DS syncs').default(DEFAULT_DS_CYCLE_SECONDS).argParser(parseDsCycle))
     .addOption(
       new Option('--ds.initial-delay-max <seconds>', 'upper bound of the random delay before the first sync at a later start')
@@ -30,7 +31,7 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
       new Option('--max-body <bytes>', 'largest request body').default(256 * 1024).argParser(parsePositiveInt('max-body', 1024, 64 * 1024 * 1024)),
     )
     .addOption(new Option('--virtual-card <profile>', 'use an in-process virtual eID card instead of PC/SC').choices(['1.7', '1.8']))
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
       const tokenFile = o['ds.tokenFile'] ?? o['ds.token-file'];
       let dsToken = o['ds.token'] as string | undefined;
       if (!dsToken && typeof tokenFile === 'string') {
@@ -44,7 +45,9 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         originsFile: o.origins ? resolve(o.origins as string) : undefined,
         dsUrl: o['ds.url'] as string | undefined,
         dsToken,
+        dsCaFile: o['ds.ca'] ? resolve(o['ds.ca'] as string) : undefined,
         dsCycleSeconds: o['ds.cycle'] as number,
+        dsCycleExplicit: cmd.getOptionValueSource('ds.cycle') === 'cli',
         dsInitialDelayMaxSeconds: (o['ds.initialDelayMax'] ?? o['ds.initial-delay-max']) as number,
         logLevel: o.logLevel as StartOptions['logLevel'],
         rateLimit: o.rateLimit as number,

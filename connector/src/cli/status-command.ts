@@ -7,6 +7,7 @@ import { defaultDataDir } from '../config/defaults.js';
 import { readRuntime } from '../runtime-file.js';
 import { localTokenPath } from '../local-token.js';
 import { CertStore } from '../tls/cert-store.js';
+import { readDsStatus } from '../ds/ds-status.js';
 
 /** Ask the running connector for `info`, as a local client with the data-dir token. */
 function queryInfo(port: number, host: string, token: string, ca: string): Promise<Record<string, unknown>> {
@@ -46,6 +47,8 @@ export function statusCommand(): Command {
         const x = new X509Certificate(creds.cert);
         out.certificate = { serial: x.serialNumber, notAfter: new Date(x.validTo).toISOString(), issuer: x.issuer.replace(/\n/g, ', ') };
       }
+      const ds = readDsStatus(dataDir);
+      if (ds) out.ds = ds;
       const rt = readRuntime(dataDir);
       if (rt && creds && existsSync(localTokenPath(dataDir))) {
         try {

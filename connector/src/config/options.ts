@@ -9,7 +9,11 @@ export interface StartOptions {
   originsFile: string | undefined;
   dsUrl: string | undefined;
   dsToken: string | undefined;
+  /** Extra CA (PEM file) to trust for the DS's own HTTPS certificate. */
+  dsCaFile: string | undefined;
   dsCycleSeconds: number;
+  /** `--ds.cycle` was given explicitly (it then wins over the DS's default hint). */
+  dsCycleExplicit: boolean;
   /** Upper bound of the random delay before the first sync at a later start. */
   dsInitialDelayMaxSeconds: number;
   logLevel: Level | 'silent';
