@@ -17,6 +17,8 @@ export interface TestDs {
   dir: string;
   addOrigin(origin: string, label?: string): Promise<void>;
   removeOrigin(origin: string, label?: string): Promise<void>;
+  /** While true, sync answers are computed and committed, then never sent (the client waits). */
+  holdSyncResponses: boolean;
   /** Stop answering (the DS is down); `restart` brings it back on the same port and data. */
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -32,7 +34,16 @@ export async function startTestDs(config: Partial<DsConfig> = {}): Promise<TestD
   const tlsLeaf = issueLoopbackLeaf(tlsCa, 2);
   const tlsCaFile = join(dir, 'ds-tls-ca.pem');
   writeFileSync(tlsCaFile, tlsCa.certPem);
-  const make = () => createDs({ db: repo, ca, config: { ...config, tls: { cert: tlsLeaf.certPem, key: tlsLeaf.keyPem } } });
+  const make = () => {
+    const d = createDs({ db: repo, ca, config: { ...config, tls: { cert: tlsLeaf.certPem, key: tlsLeaf.keyPem } } });
+    // onSend runs after the route committed: holding here is "the DS answered, the answer never came".
+    d.app.addHook('onSend', async (req, _reply, payload) => {
+      if (t.holdSyncResponses && req.url === '/v1/sync') await new Promise(() => undefined);
+      return payload;
+    });
+    return d;
+  };
+  let t: TestDs;
   let ds = make();
   const url = await ds.listen({ port: 0 });
   const port = Number(new URL(url).port);
@@ -40,7 +51,8 @@ export async function startTestDs(config: Partial<DsConfig> = {}): Promise<TestD
   await applications.createApplication(ds.services, { org: 'acme', label: 'shop' });
   const { token } = await tokens.createInstallToken(ds.services, { org: 'acme' });
   let running = true;
-  const t: TestDs = {
+  t = {
+    holdSyncResponses: false,
     get ds() {
       return ds;
     },
