@@ -98,6 +98,23 @@ describe('registration and sync with a real DS over HTTPS', () => {
   });
 });
 
+describe('connector status', () => {
+  it('shows the DS URL, device id, last sync result and time, next sync time and certificate expiry', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const bin = new URL('../../bin/connector.mjs', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'status', '--json', '--data-dir', t.dataDir], {
+      env: { ...process.env, CARDLINK_FROM_SOURCE: '1' },
+    });
+    const status = JSON.parse(stdout);
+    expect(status.ds).toMatchObject({ url: ds.url, deviceId: t.c.ds!.client.deviceId, lastResult: 'ok' });
+    expect(Date.parse(status.ds.lastSyncAt)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(status.ds.nextSyncAt)).toBeGreaterThan(Date.now());
+    expect(status.certificate.notAfter).toBe(new Date(new X509Certificate(t.c.certs.load()!.cert).validTo).toISOString());
+    expect(status.running.managed).toBe(true);
+  });
+});
+
 describe('transactions reach the DS exactly once', () => {
   const dsCount = async () => ds.repo.countTransactions(t.c.ds!.client.deviceId!);
 
