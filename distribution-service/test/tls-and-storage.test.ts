@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDs } from '../src/http/server.js';
+import { openSqliteRepository } from '../src/store/sqlite/sqlite-repository.js';
+import { testCa } from './support/harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ds-tls-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('HTTPS', () => {
+  it('serves the API over TLS when given a certificate and key', async () => {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const repo = openSqliteRepository(join(dir, 'ds.sqlite'));
+    const ds = createDs({ db: repo, ca: testCa(), config: { tls: { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } } });
+    try {
+      const url = await ds.listen();
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const body = await new Promise<string>((resolve, reject) => {
+        request(`${url}/v1/health`, { ca: readFileSync(cert) }, (res) => {
+          let data = '';
+          res.on('data', (c) => (data += c));
+          res.on('end', () => resolve(data));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(JSON.parse(body)).toEqual({ status: 'ok' });
+    } finally {
+      await ds.close();
+      await repo.close();
+    }
+  });
+});
+
+describe('SQLite storage', () => {
+  it('applies numbered migrations once and records them', async () => {
+    const file = join(dir, 'migrate.sqlite');
+    const first = openSqliteRepository(file);
+    await first.createOrganisation({ id: 'o1', name: 'acme', createdAt: '2025-01-01T00:00:00.000Z' });
+    await first.close();
+    const again = openSqliteRepository(file, { backgroundCheckpoint: true });
+    expect(again.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+    expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect((await again.findOrganisation('acme'))?.id).toBe('o1');
+    await again.close();
+  });
+});
