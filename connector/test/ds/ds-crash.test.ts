@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startTestDs, type TestDs } from '../helpers/test-ds.js';
-import { startChildConnector } from '../helpers/child-connector.js';
+import { startChildConnector, type ChildConnector } from '../helpers/child-connector.js';
 import { call, gql } from '../helpers/https-client.js';
 
 const ORIGIN = 'https://shop.example.com';
@@ -34,6 +34,12 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
       '--data-dir', dataDir, '--ds.url', ds.url, '--ds.token-file', tokenFile, '--ds.ca', ds.tlsCaFile,
       '--ds.cycle', '3600', '--ds.initial-delay-max', '0', '--virtual-card', '1.7', '--log-level', 'warn',
     ];
+    const started: import('node:child_process').ChildProcess[] = [];
+    const launch = async (): Promise<ChildConnector> => {
+      const child = await startChildConnector(args);
+      started.push(child.child);
+      return child;
+    };
     const pending = () => {
       const db = new Database(join(dataDir, 'connector.db'), { readonly: true });
       try {
@@ -44,7 +50,7 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
     };
     try {
       // 1. first start: registers, syncs; then three identity reads land in the outbox
-      let c = await startChildConnector(args);
+      let c = await launch();
       await until(async () => (await ds.repo.listDevices()).length === 1);
       const deviceId = (await ds.repo.listDevices())[0]!.id;
       const ca = () => readFileSync(join(dataDir, 'tls/ca.crt'), 'utf8');
@@ -71,7 +77,7 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
       // 2. restart with the DS's answers held back: the sync is committed on the DS, the
       //    connector never hears back, and dies with SIGKILL while waiting
       ds.holdSyncResponses = true;
-      c = await startChildConnector(args);
+      c = await launch();
       await until(async () => (await ds.repo.countTransactions(deviceId)) === before + 3);
       c.child.kill('SIGKILL');
       expect(await c.exited).toBe('SIGKILL');
@@ -79,13 +85,14 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
 
       // 3. start again: the outbox is sent again, acknowledged, and counted once
       ds.holdSyncResponses = false;
-      c = await startChildConnector(args);
+      c = await launch();
       await until(() => pending() === 0);
       expect(await ds.repo.countTransactions(deviceId)).toBe(before + 3);
       c.child.kill('SIGTERM');
       await c.exited;
     } finally {
       ds.holdSyncResponses = false;
+      for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   });
 });
