@@ -187,3 +187,22 @@ describe('sync: certificate renewal', () => {
     expect(r.body.certificate).toBeUndefined();
   });
 });
+
+describe('sync: times', () => {
+  it('refuses a leap-second occurredAt (valid RFC 3339, not representable) with 400, not 500', async () => {
+    const r = await signedSync(h, device, syncBody(device, { transactions: [tx({ occurredAt: '2016-12-31T23:59:60Z' })] }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('INVALID_REQUEST');
+  });
+
+  it('accepts a content type with a charset parameter', async () => {
+    const body = JSON.stringify(syncBody(device));
+    const { signHeaders, freshTimestamp } = await import('./support/harness.js');
+    const res = await fetch(`${h.url}/v1/sync`, {
+      method: 'POST',
+      headers: { ...signHeaders(device.id, device.key, body, freshTimestamp(h.clock)), 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
+    expect(res.status).toBe(200);
+  });
+});

@@ -42,8 +42,17 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   const csr = checkCsr(input.csr);
   if (!csr.ok) throw csr.error;
 
-  const issued = authority.issue(csr.value);
   const existingId = await ctx.repo.findDeviceIdByKey(csr.value.keyId);
+  if (existingId) {
+    const device = await ctx.repo.findDevice(existingId);
+    if (!device || device.orgId !== token.orgId) {
+      throw new DsError('KEY_ALREADY_REGISTERED', 'this key is registered to a device of another organisation');
+    }
+  } else if (token.maxUses !== null && token.uses >= token.maxUses) {
+    throw new DsError('INVALID_TOKEN', 'install token used up');
+  }
+
+  const issued = authority.issue(csr.value);
   const deviceId = existingId ?? randomUUID();
   const cert: DeviceCertificate = {
     serial: issued.serial,
@@ -57,13 +66,9 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   };
 
   if (existingId) {
-    const device = await ctx.repo.findDevice(existingId);
-    if (!device || device.orgId !== token.orgId) {
-      throw new DsError('KEY_ALREADY_REGISTERED', 'this key is registered to a device of another organisation');
-    }
     await ctx.repo.addCertificate(cert);
   } else {
-    if (token.maxUses !== null && token.uses >= token.maxUses) throw new DsError('INVALID_TOKEN', 'install token used up');
+    // The repository re-checks the uses atomically: two registrations may race for the last one.
     const created = await ctx.repo.registerDevice({
       device: { id: deviceId, orgId: token.orgId, registeredAt: isoAt(ctx.clock.now()), version: input.version, os: input.os },
       certificate: cert,

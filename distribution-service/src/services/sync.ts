@@ -55,7 +55,8 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
   }
 
   // Normalised to UTC so reports compare and group times as plain strings.
-  const transactions = input.transactions.map((t) => ({ ...t, occurredAt: new Date(t.occurredAt).toISOString() }));
+  const transactions = input.transactions.map((t, i) => ({ ...t, occurredAt: utc(t.occurredAt, `transactions/${i}/occurredAt`) }));
+  const certNotAfter = utc(input.certificate.notAfter, 'certificate/notAfter');
   const inserted = await ctx.repo.recordSync({
     deviceId: device.deviceId,
     orgId: device.orgId,
@@ -66,7 +67,7 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
       uptimeSeconds: input.uptimeSeconds,
       lastError: input.lastError,
       certSerial: normaliseSerial(input.certificate.serial),
-      certNotAfter: new Date(input.certificate.notAfter).toISOString(),
+      certNotAfter,
       lastSyncAt: receivedAt,
     },
     transactions,
@@ -93,6 +94,16 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
   }
   if (certificateError) result.certificateError = certificateError;
   return result;
+}
+
+/**
+ * The schema's date-time format admits times JavaScript cannot represent (leap second :60);
+ * those are refused as invalid input rather than failing the sync with a 500.
+ */
+function utc(value: string, field: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new DsError('INVALID_REQUEST', `body/${field} is not a representable time`);
+  return new Date(ms).toISOString();
 }
 
 function renew(ctx: ServiceContext, device: AuthenticatedDevice, pem: string): DeviceCertificate | DsError {

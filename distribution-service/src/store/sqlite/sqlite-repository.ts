@@ -123,6 +123,13 @@ const toCertificate = (r: Row): DeviceCertificate => ({
   notAfter: r.not_after as string,
 });
 
+/** Adds `sql` (one placeholder) to a WHERE list when the filter value is given. */
+function addCondition(where: string[], args: string[], sql: string, value: string | undefined): void {
+  if (value === undefined) return;
+  where.push(sql);
+  args.push(value);
+}
+
 const isUniqueViolation = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
 
@@ -184,7 +191,9 @@ export class SqliteRepository implements Repository {
   }
 
   async findOrganisation(idOrName: string): Promise<Organisation | undefined> {
-    const r = this.stmt('SELECT * FROM organisations WHERE id = ? OR name = ?').get(idOrName, idOrName) as Row | undefined;
+    // An id wins over a name that happens to look like one.
+    const r = (this.stmt('SELECT * FROM organisations WHERE id = ?').get(idOrName) ??
+      this.stmt('SELECT * FROM organisations WHERE name = ?').get(idOrName)) as Row | undefined;
     return r && toOrganisation(r);
   }
 
@@ -314,8 +323,8 @@ export class SqliteRepository implements Repository {
     const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
     const where = ['device_seq IN (SELECT seq FROM devices WHERE org_id = ?)'];
     const args: string[] = [q.orgId];
-    if (q.from) (where.push('occurred_at >= ?'), args.push(q.from));
-    if (q.to) (where.push('occurred_at < ?'), args.push(q.to));
+    addCondition(where, args, 'occurred_at >= ?', q.from);
+    addCondition(where, args, 'occurred_at < ?', q.to);
     const group = dims.length ? `GROUP BY ${dims.map((d) => DIMENSION_SQL[d]).join(', ')} ORDER BY ${dims.map((d) => DIMENSION_SQL[d]).join(', ')}` : '';
     const sql = `SELECT ${[...cols, 'COUNT(*) AS count'].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`;
     return this.stmt(sql).all(...args) as ReportRow[];
@@ -324,9 +333,9 @@ export class SqliteRepository implements Repository {
   async installReport(q: { orgId?: string; from?: string; to?: string }): Promise<InstallReportRow[]> {
     const where: string[] = [];
     const args: string[] = [];
-    if (q.orgId) (where.push('d.org_id = ?'), args.push(q.orgId));
-    if (q.from) (where.push('t.occurred_at >= ?'), args.push(q.from));
-    if (q.to) (where.push('t.occurred_at < ?'), args.push(q.to));
+    addCondition(where, args, 'd.org_id = ?', q.orgId);
+    addCondition(where, args, 't.occurred_at >= ?', q.from);
+    addCondition(where, args, 't.occurred_at < ?', q.to);
     const sql = `SELECT d.org_id AS orgId, t.label AS label, substr(t.occurred_at, 1, 7) AS month, COUNT(DISTINCT t.device_seq) AS devices
                  FROM transactions t JOIN devices d ON d.seq = t.device_seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  GROUP BY d.org_id, t.label, substr(t.occurred_at, 1, 7) ORDER BY d.org_id, month, t.label`;
