@@ -37,6 +37,8 @@ const config: CodegenConfig = {
         resolverTypeWrapperSignature: 'T | Promise<T>',
       },
     },
+    // SDK: operation result/variable types and compact typed document strings (no AST JSON,
+    // urql parses the strings), so the browser bundle stays small.
     '../web-sdk/src/generated/graphql.ts': {
       documents: ['../web-sdk/src/operations/*.graphql'],
       plugins: [{ add: { content: banner } }, 'typescript-operations', 'typed-document-node'],
@@ -47,7 +49,14 @@ const config: CodegenConfig = {
         avoidOptionals: true,
         maybeValue: 'T | null',
         onlyOperationTypes: true,
+        documentMode: 'string',
       },
+    },
+    // SDK: the schema's enums as string-literal types (ErrorCode is used by no operation but
+    // types the SDK's ConnectorError.code). Types only, nothing at run time.
+    '../web-sdk/src/generated/enums.ts': {
+      plugins: [{ add: { content: banner } }, 'typescript'],
+      config: { onlyEnums: true, enumsAsTypes: true },
     },
   },
 };

@@ -4,4 +4,5 @@ import { benchCardRead } from './card-read.js';
 
 await benchHttpPipeline();
 await benchCardRead();
+await (await import('./sdk-bundle-size.js')).benchSdkBundleSize();
 process.exit(0); // pcsclite keeps a status thread alive

@@ -4,11 +4,64 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Algorithm =
+  | 'ECDSA_SHA3_256'
+  | 'ECDSA_SHA3_384'
+  | 'ECDSA_SHA3_512'
+  | 'ECDSA_SHA256'
+  | 'ECDSA_SHA384'
+  | 'ECDSA_SHA512'
+  | 'RSA_PKCS1_MD5'
+  | 'RSA_PKCS1_SHA1'
+  | 'RSA_PKCS1_SHA256'
+  | 'RSA_PKCS1_SHA384'
+  | 'RSA_PKCS1_SHA512'
+  | 'RSA_PSS_SHA1'
+  | 'RSA_PSS_SHA256';
+
 export type CardModule =
   | 'BEID'
   | 'PKCS11'
   | 'UNKNOWN';
+
+export type ChangePinInput = {
+  allowLastTry: boolean | null | undefined;
+  newPin: string;
+  oldPin: string;
+  readerId: string | number;
+};
+
+export type DocumentType =
+  | 'BELGIAN_CITIZEN'
+  | 'FOREIGNER'
+  | 'KIDS_CARD'
+  | 'OTHER';
+
+export type ReaderEventType =
+  | 'CARD_INSERTED'
+  | 'CARD_REMOVED'
+  | 'READER_ADDED'
+  | 'READER_REMOVED';
+
+export type Sex =
+  | 'FEMALE'
+  | 'MALE';
+
+export type SignInput = {
+  algorithm: Algorithm;
+  allowLastTry: boolean | null | undefined;
+  /** The hash to sign, base64; its length must match the algorithm's digest. */
+  hash: string;
+  /** The PIN; required for signatures and for the first authentication of a card session. */
+  pin: string | null | undefined;
+  readerId: string | number;
+};
+
+export type SpecialStatus =
+  | 'EXTENDED_MINORITY'
+  | 'WHITE_CANE'
+  | 'YELLOW_CANE';
 
 export type UseCase =
   | 'AUTHENTICATION'
@@ -19,15 +72,77 @@ export type UseCase =
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';
 
+export type VerifyPinInput = {
+  /** Allow the connector to spend the last remaining PIN try. */
+  allowLastTry: boolean | null | undefined;
+  /** 4 to 12 digits. Never logged or stored. */
+  pin: string;
+  readerId: string | number;
+};
+
+export type CertificateFieldsFragment = { pem: string, subject: string, issuer: string, serialNumber: string, notBefore: string, notAfter: string, publicKeyAlgorithm: string };
+
+export type BeidReadQueryVariables = Exact<{
+  readerId: string | number;
+  identity: boolean;
+  address: boolean;
+  photo: boolean;
+  certificates: boolean;
+  integrity: boolean;
+  algorithms: boolean;
+  appletVersion: boolean;
+  pinTriesLeft: boolean;
+}>;
+
+
+export type BeidReadQuery = { beid: { algorithms?: Array<Algorithm>, appletVersion?: string, pinTriesLeft?: number | null, identity?: { cardNumber: string, chipNumber: string, validityBegin: string, validityEnd: string, issuingMunicipality: string, nationalNumber: string, surname: string, firstNames: string, thirdNameInitial: string | null, nationality: string, birthPlace: string, birthDate: string, sex: Sex, nobleCondition: string | null, documentTypeCode: string, documentType: DocumentType, specialStatus: Array<SpecialStatus>, duplicate: string | null, specialOrganisation: string | null, memberOfFamily: boolean, photoHash: string }, address?: { streetAndNumber: string, zipCode: string, municipality: string }, photo?: { mimeType: string, base64: string, size: number }, certificates?: { root: { pem: string, subject: string, issuer: string, serialNumber: string, notBefore: string, notAfter: string, publicKeyAlgorithm: string } | null, citizenCa: { pem: string, subject: string, issuer: string, serialNumber: string, notBefore: string, notAfter: string, publicKeyAlgorithm: string } | null, authentication: { pem: string, subject: string, issuer: string, serialNumber: string, notBefore: string, notAfter: string, publicKeyAlgorithm: string } | null, nonRepudiation: { pem: string, subject: string, issuer: string, serialNumber: string, notBefore: string, notAfter: string, publicKeyAlgorithm: string } | null, rrn: { pem: string, subject: string, issuer: string, serialNumber: string, notBefore: string, notAfter: string, publicKeyAlgorithm: string } | null }, integrity?: { identity: boolean, address: boolean, photo: boolean } } };
+
+export type VerifyPinMutationVariables = Exact<{
+  input: VerifyPinInput;
+}>;
+
+
+export type VerifyPinMutation = { verifyPin: { verified: boolean, retriesLeft: number | null } };
+
+export type ChangePinMutationVariables = Exact<{
+  input: ChangePinInput;
+}>;
+
+
+export type ChangePinMutation = { changePin: { verified: boolean, retriesLeft: number | null } };
+
+export type SignatureFieldsFragment = { algorithm: Algorithm, signature: string, certificate: string };
+
+export type SignMutationVariables = Exact<{
+  input: SignInput;
+}>;
+
+
+export type SignMutation = { sign: { algorithm: Algorithm, signature: string, certificate: string } };
+
+export type AuthenticateMutationVariables = Exact<{
+  input: SignInput;
+}>;
+
+
+export type AuthenticateMutation = { authenticate: { algorithm: Algorithm, signature: string, certificate: string } };
+
 export type InfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type InfoQuery = { info: { name: string, version: string, apiVersion: string, os: string, arch: string, uptimeSeconds: number, label: string, pcscAvailable: boolean, managed: boolean, deviceId: string | null } };
 
+export type ReaderFieldsFragment = { id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null };
+
 export type ReadersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ReadersQuery = { readers: Array<{ id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null }> };
+
+export type ReaderEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReaderEventsSubscription = { readerEvents: { type: ReaderEventType, at: string, reader: { id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null } } };
 
 export type TransactionsQueryVariables = Exact<{
   from: string | null | undefined;
@@ -37,7 +152,226 @@ export type TransactionsQueryVariables = Exact<{
 
 export type TransactionsQuery = { transactions: { label: string, total: number, counts: Array<{ useCase: UseCase, tag: string | null, count: number }> } };
 
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
 
-export const InfoDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Info"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"info"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"apiVersion"}},{"kind":"Field","name":{"kind":"Name","value":"os"}},{"kind":"Field","name":{"kind":"Name","value":"arch"}},{"kind":"Field","name":{"kind":"Name","value":"uptimeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"pcscAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"managed"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]} as unknown as DocumentNode<InfoQuery, InfoQueryVariables>;
-export const ReadersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Readers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"readers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pinpad"}},{"kind":"Field","name":{"kind":"Name","value":"card"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"atr"}},{"kind":"Field","name":{"kind":"Name","value":"module"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]} as unknown as DocumentNode<ReadersQuery, ReadersQueryVariables>;
-export const TransactionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Transactions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transactions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"useCase"}},{"kind":"Field","name":{"kind":"Name","value":"tag"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}}]}}]}}]} as unknown as DocumentNode<TransactionsQuery, TransactionsQueryVariables>;
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const CertificateFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CertificateFields on Certificate {
+  pem
+  subject
+  issuer
+  serialNumber
+  notBefore
+  notAfter
+  publicKeyAlgorithm
+}
+    `, {"fragmentName":"CertificateFields"}) as unknown as TypedDocumentString<CertificateFieldsFragment, unknown>;
+export const SignatureFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SignatureFields on SignatureResult {
+  algorithm
+  signature
+  certificate
+}
+    `, {"fragmentName":"SignatureFields"}) as unknown as TypedDocumentString<SignatureFieldsFragment, unknown>;
+export const ReaderFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReaderFields on Reader {
+  id
+  name
+  pinpad
+  card {
+    atr
+    module
+    description
+  }
+}
+    `, {"fragmentName":"ReaderFields"}) as unknown as TypedDocumentString<ReaderFieldsFragment, unknown>;
+export const BeidReadDocument = new TypedDocumentString(`
+    query BeidRead($readerId: ID!, $identity: Boolean!, $address: Boolean!, $photo: Boolean!, $certificates: Boolean!, $integrity: Boolean!, $algorithms: Boolean!, $appletVersion: Boolean!, $pinTriesLeft: Boolean!) {
+  beid(readerId: $readerId) {
+    identity @include(if: $identity) {
+      cardNumber
+      chipNumber
+      validityBegin
+      validityEnd
+      issuingMunicipality
+      nationalNumber
+      surname
+      firstNames
+      thirdNameInitial
+      nationality
+      birthPlace
+      birthDate
+      sex
+      nobleCondition
+      documentTypeCode
+      documentType
+      specialStatus
+      duplicate
+      specialOrganisation
+      memberOfFamily
+      photoHash
+    }
+    address @include(if: $address) {
+      streetAndNumber
+      zipCode
+      municipality
+    }
+    photo @include(if: $photo) {
+      mimeType
+      base64
+      size
+    }
+    certificates @include(if: $certificates) {
+      root {
+        ...CertificateFields
+      }
+      citizenCa {
+        ...CertificateFields
+      }
+      authentication {
+        ...CertificateFields
+      }
+      nonRepudiation {
+        ...CertificateFields
+      }
+      rrn {
+        ...CertificateFields
+      }
+    }
+    integrity @include(if: $integrity) {
+      identity
+      address
+      photo
+    }
+    algorithms @include(if: $algorithms)
+    appletVersion @include(if: $appletVersion)
+    pinTriesLeft @include(if: $pinTriesLeft)
+  }
+}
+    fragment CertificateFields on Certificate {
+  pem
+  subject
+  issuer
+  serialNumber
+  notBefore
+  notAfter
+  publicKeyAlgorithm
+}`) as unknown as TypedDocumentString<BeidReadQuery, BeidReadQueryVariables>;
+export const VerifyPinDocument = new TypedDocumentString(`
+    mutation VerifyPin($input: VerifyPinInput!) {
+  verifyPin(input: $input) {
+    verified
+    retriesLeft
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyPinMutation, VerifyPinMutationVariables>;
+export const ChangePinDocument = new TypedDocumentString(`
+    mutation ChangePin($input: ChangePinInput!) {
+  changePin(input: $input) {
+    verified
+    retriesLeft
+  }
+}
+    `) as unknown as TypedDocumentString<ChangePinMutation, ChangePinMutationVariables>;
+export const SignDocument = new TypedDocumentString(`
+    mutation Sign($input: SignInput!) {
+  sign(input: $input) {
+    ...SignatureFields
+  }
+}
+    fragment SignatureFields on SignatureResult {
+  algorithm
+  signature
+  certificate
+}`) as unknown as TypedDocumentString<SignMutation, SignMutationVariables>;
+export const AuthenticateDocument = new TypedDocumentString(`
+    mutation Authenticate($input: SignInput!) {
+  authenticate(input: $input) {
+    ...SignatureFields
+  }
+}
+    fragment SignatureFields on SignatureResult {
+  algorithm
+  signature
+  certificate
+}`) as unknown as TypedDocumentString<AuthenticateMutation, AuthenticateMutationVariables>;
+export const InfoDocument = new TypedDocumentString(`
+    query Info {
+  info {
+    name
+    version
+    apiVersion
+    os
+    arch
+    uptimeSeconds
+    label
+    pcscAvailable
+    managed
+    deviceId
+  }
+}
+    `) as unknown as TypedDocumentString<InfoQuery, InfoQueryVariables>;
+export const ReadersDocument = new TypedDocumentString(`
+    query Readers {
+  readers {
+    ...ReaderFields
+  }
+}
+    fragment ReaderFields on Reader {
+  id
+  name
+  pinpad
+  card {
+    atr
+    module
+    description
+  }
+}`) as unknown as TypedDocumentString<ReadersQuery, ReadersQueryVariables>;
+export const ReaderEventsDocument = new TypedDocumentString(`
+    subscription ReaderEvents {
+  readerEvents {
+    type
+    at
+    reader {
+      ...ReaderFields
+    }
+  }
+}
+    fragment ReaderFields on Reader {
+  id
+  name
+  pinpad
+  card {
+    atr
+    module
+    description
+  }
+}`) as unknown as TypedDocumentString<ReaderEventsSubscription, ReaderEventsSubscriptionVariables>;
+export const TransactionsDocument = new TypedDocumentString(`
+    query Transactions($from: DateTime, $to: DateTime) {
+  transactions(from: $from, to: $to) {
+    label
+    total
+    counts {
+      useCase
+      tag
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TransactionsQuery, TransactionsQueryVariables>;

@@ -1,0 +1,288 @@
+import { Client, fetchExchange, type AnyVariables, type OperationResult, type OperationResultSource } from '@urql/core';
+import {
+  AuthenticateDocument,
+  BeidReadDocument,
+  ChangePinDocument,
+  InfoDocument,
+  ReaderEventsDocument,
+  ReadersDocument,
+  SignDocument,
+  TransactionsDocument,
+  VerifyPinDocument,
+  type Algorithm,
+  type ReaderEventsSubscription,
+  type TypedDocumentString,
+} from './generated/graphql.js';
+import { ConnectorError, fromFetchFailure, fromGraphQLErrors, fromHttpStatus, fromOperationError, type GraphQLErrorLike } from './errors.js';
+import { readEventStream } from './sse.js';
+import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
+import type {
+  Address,
+  BeidCertificates,
+  BeidParts,
+  BeidReadOptions,
+  BeidReadResult,
+  Identity,
+  Info,
+  Integrity,
+  Photo,
+  PinStatus,
+  Reader,
+  ReaderEvent,
+  SignatureResult,
+  TransactionSummary,
+} from './types.js';
+
+/** Where a connector listens by default. */
+export const DEFAULT_URL = 'https://localhost:51983';
+
+export interface ConnectorOptions {
+  /** The connector's base URL (default `https://localhost:51983`); a trailing `/graphql` is accepted. */
+  url?: string;
+  /** Billing tag sent as the `T1C-Tag` header: 1-64 characters of `A-Z a-z 0-9 . _ : -`. */
+  tag?: string | null;
+  /** The fetch to use (default: the global `fetch`). */
+  fetch?: typeof fetch;
+}
+
+export interface PinOptions {
+  /** Let the connector spend the card's last PIN try (refused with PIN_LAST_TRY_REFUSED otherwise). */
+  allowLastTry?: boolean;
+}
+
+export interface SignRequest extends PinOptions {
+  algorithm: Algorithm;
+  /** The digest to sign: bytes, or base64. Its length must match the algorithm's hash. */
+  hash: Uint8Array | ArrayBuffer | ArrayBufferView | string;
+  /** 4-12 digits. */
+  pin: string;
+}
+
+export interface AuthenticateRequest extends Omit<SignRequest, 'pin'> {
+  /** Needed for the first authentication of a card session. */
+  pin?: string;
+}
+
+export interface TransactionsRange {
+  from?: Date | string;
+  to?: Date | string;
+}
+
+/** A Belgian eID card in one reader. Every call is one request to the connector. */
+export interface BeidCard {
+  readonly readerId: string;
+  /** Any mix of parts in one round trip; only the card files the selection needs are read. */
+  read<O extends BeidReadOptions>(parts: O): Promise<BeidReadResult<O>>;
+  identity(): Promise<Identity>;
+  address(): Promise<Address>;
+  photo(): Promise<Photo>;
+  certificates(): Promise<BeidCertificates>;
+  /** Identity, address and photo checked against the RRN signatures. */
+  integrity(): Promise<Integrity>;
+  algorithms(): Promise<BeidParts['algorithms']>;
+  appletVersion(): Promise<string>;
+  /** Tries left without spending one, where the card can tell (applet 1.8); null otherwise. */
+  pinTriesLeft(): Promise<number | null>;
+  verifyPin(pin: string, opts?: PinOptions): Promise<PinStatus>;
+  changePin(oldPin: string, newPin: string, opts?: PinOptions): Promise<PinStatus>;
+  /** Qualified signature with the non-repudiation key. */
+  sign(req: SignRequest): Promise<SignatureResult>;
+  /** Signature with the authentication key (e.g. over a challenge's hash). */
+  authenticate(req: AuthenticateRequest): Promise<SignatureResult>;
+}
+
+export interface Connector {
+  /** The base URL this client talks to. */
+  readonly url: string;
+  /** The current T1C-Tag, or null. */
+  readonly tag: string | null;
+  /** Change (or, with null, drop) the tag for the following requests. Throws INVALID_TAG. */
+  setTag(tag: string | null): void;
+  info(): Promise<Info>;
+  readers(): Promise<Reader[]>;
+  /**
+   * Reader and card events, live (Server-Sent Events). Returns the unsubscribe function.
+   * `onError` is called at most once, when the subscription ends for any reason other than
+   * unsubscribing (then subscribe again to resume); without it the error is logged.
+   */
+  onReaderEvent(callback: (event: ReaderEvent) => void, onError?: (error: ConnectorError) => void): () => void;
+  /** Usage recorded for this page's application label. */
+  transactions(range?: TransactionsRange): Promise<TransactionSummary>;
+  beid(readerId: string): BeidCard;
+}
+
+const ALL_PARTS = ['identity', 'address', 'photo', 'certificates', 'integrity', 'algorithms', 'appletVersion', 'pinTriesLeft'] as const;
+
+export function createConnector(options: ConnectorOptions = {}): Connector {
+  const url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '').replace(/\/graphql$/, '');
+  const endpoint = `${url}/graphql`;
+  let tag = checkTag(options.tag);
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+
+  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag } : {});
+  // Asked only after a fetch rejected: does a no-cors request get any answer?
+  const probe = () =>
+    doFetch(endpoint, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout?.(5000) }).then(
+      () => true,
+      () => false,
+    );
+
+  const client = new Client({
+    url: endpoint,
+    exchanges: [fetchExchange],
+    fetch: (input, init) => doFetch(input, init),
+    fetchOptions: () => ({ headers: headers(), credentials: 'omit' }),
+    preferGetMethod: false,
+    requestPolicy: 'network-only',
+  });
+
+  async function settle<R>(source: OperationResultSource<OperationResult<R, AnyVariables>>): Promise<R> {
+    const r = await source.toPromise();
+    if (r.error) throw await fromOperationError(r.error, url, probe);
+    if (r.data === undefined || r.data === null) throw new ConnectorError('INVALID_RESPONSE', 'The connector answered without data.');
+    return r.data;
+  }
+  const query = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V) => settle<R>(client.query<R, V>(String(doc), vars));
+  const mutate = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V) => settle<R>(client.mutation<R, V>(String(doc), vars));
+
+  function onReaderEvent(callback: (event: ReaderEvent) => void, onError?: (error: ConnectorError) => void): () => void {
+    const abort = new AbortController();
+    let over = false;
+    const end = (e: ConnectorError) => {
+      if (over) return;
+      over = true;
+      abort.abort();
+      if (onError) onError(e);
+      else console.error(e);
+    };
+    void (async () => {
+      let res: Response;
+      try {
+        res = await doFetch(endpoint, {
+          method: 'POST',
+          headers: { ...headers(), 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: JSON.stringify({ query: String(ReaderEventsDocument), operationName: 'ReaderEvents' }),
+          credentials: 'omit',
+          signal: abort.signal,
+        });
+      } catch (e) {
+        if (!over) end(await fromFetchFailure(e, url, probe));
+        return;
+      }
+      if (!res.ok || !res.body || !/^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+        end(await errorFromBody(res));
+        return;
+      }
+      try {
+        let completed = false;
+        await readEventStream(res.body, ({ event, data }) => {
+          if (event === 'complete') return (completed = true);
+          if (event !== 'next') return false;
+          let payload: { data?: ReaderEventsSubscription | null; errors?: GraphQLErrorLike[] };
+          try {
+            payload = JSON.parse(data);
+          } catch (e) {
+            end(new ConnectorError('INVALID_RESPONSE', 'The connector sent an event that is not JSON.', { cause: e }));
+            return true;
+          }
+          if (payload.errors?.length) {
+            end(fromGraphQLErrors(payload.errors, res));
+            return true;
+          }
+          if (payload.data?.readerEvents) callback(payload.data.readerEvents);
+          return false;
+        });
+        end(
+          new ConnectorError(
+            'NETWORK',
+            completed ? 'The connector ended the reader event stream; subscribe again to resume.' : 'The reader event stream closed unexpectedly.',
+          ),
+        );
+      } catch (e) {
+        end(new ConnectorError('NETWORK', 'The reader event stream from the connector was interrupted.', { cause: e }));
+      }
+    })();
+    return () => {
+      over = true;
+      abort.abort();
+    };
+  }
+
+  function beid(readerIdArg: string): BeidCard {
+    const readerId = checkReaderId(readerIdArg);
+    const read = async <O extends BeidReadOptions>(parts: O): Promise<BeidReadResult<O>> => {
+      const flags = {} as Record<(typeof ALL_PARTS)[number], boolean>;
+      let any = false;
+      for (const p of ALL_PARTS) any = (flags[p] = parts?.[p] === true) || any;
+      if (!any) throw new ConnectorError('INVALID_INPUT', `Select at least one of ${ALL_PARTS.join(', ')}.`);
+      const { beid } = await query(BeidReadDocument, { readerId, ...flags });
+      return beid as BeidReadResult<O>;
+    };
+    const one =
+      <K extends keyof BeidParts>(part: K) =>
+      async (): Promise<BeidParts[K]> =>
+        ((await read({ [part]: true })) as Partial<BeidParts>)[part] as BeidParts[K];
+    const signInput = (req: AuthenticateRequest, pinRequired: boolean) => ({
+      readerId,
+      algorithm: req.algorithm,
+      hash: hashToBase64(req.hash),
+      pin: pinRequired || req.pin !== undefined ? checkPin(req.pin) : null,
+      allowLastTry: req.allowLastTry === true,
+    });
+    return {
+      readerId,
+      read,
+      identity: one('identity'),
+      address: one('address'),
+      photo: one('photo'),
+      certificates: one('certificates'),
+      integrity: one('integrity'),
+      algorithms: one('algorithms'),
+      appletVersion: one('appletVersion'),
+      pinTriesLeft: one('pinTriesLeft'),
+      async verifyPin(pin, opts) {
+        const input = { readerId, pin: checkPin(pin), allowLastTry: opts?.allowLastTry === true };
+        return (await mutate(VerifyPinDocument, { input })).verifyPin;
+      },
+      async changePin(oldPin, newPin, opts) {
+        const input = { readerId, oldPin: checkPin(oldPin, 'current PIN'), newPin: checkPin(newPin, 'new PIN'), allowLastTry: opts?.allowLastTry === true };
+        return (await mutate(ChangePinDocument, { input })).changePin;
+      },
+      async sign(req) {
+        return (await mutate(SignDocument, { input: signInput(req, true) })).sign;
+      },
+      async authenticate(req) {
+        return (await mutate(AuthenticateDocument, { input: signInput(req, false) })).authenticate;
+      },
+    };
+  }
+
+  return {
+    url,
+    get tag() {
+      return tag;
+    },
+    setTag(t) {
+      tag = checkTag(t);
+    },
+    info: async () => (await query(InfoDocument, {})).info,
+    readers: async () => (await query(ReadersDocument, {})).readers,
+    onReaderEvent,
+    async transactions(range = {}) {
+      const vars = { from: isoDateTime(range.from, 'from'), to: isoDateTime(range.to, 'to') };
+      return (await query(TransactionsDocument, vars)).transactions;
+    },
+    beid,
+  };
+}
+
+/** A refused subscription request: GraphQL errors in a JSON body, else the status alone. */
+async function errorFromBody(res: Response): Promise<ConnectorError> {
+  let body: { errors?: GraphQLErrorLike[] } | undefined;
+  try {
+    body = JSON.parse(await res.text());
+  } catch (e) {
+    return fromHttpStatus(res, e);
+  }
+  return Array.isArray(body?.errors) && body.errors.length > 0 ? fromGraphQLErrors(body.errors, res) : fromHttpStatus(res);
+}

@@ -1,0 +1,118 @@
+/* eslint-disable */
+// Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.
+export type Algorithm =
+  | 'ECDSA_SHA3_256'
+  | 'ECDSA_SHA3_384'
+  | 'ECDSA_SHA3_512'
+  | 'ECDSA_SHA256'
+  | 'ECDSA_SHA384'
+  | 'ECDSA_SHA512'
+  | 'RSA_PKCS1_MD5'
+  | 'RSA_PKCS1_SHA1'
+  | 'RSA_PKCS1_SHA256'
+  | 'RSA_PKCS1_SHA384'
+  | 'RSA_PKCS1_SHA512'
+  | 'RSA_PSS_SHA1'
+  | 'RSA_PSS_SHA256';
+
+export type CardModule =
+  | 'BEID'
+  | 'PKCS11'
+  | 'UNKNOWN';
+
+export type DocumentType =
+  | 'BELGIAN_CITIZEN'
+  | 'FOREIGNER'
+  | 'KIDS_CARD'
+  | 'OTHER';
+
+/** Stable error codes carried in `extensions.code`. */
+export type ErrorCode =
+  /** The algorithm is not supported by this card. */
+  | 'ALGORITHM_NOT_SUPPORTED'
+  /** The request is not a well-formed GraphQL request. */
+  | 'BAD_REQUEST'
+  /** The request body is larger than the connector accepts. */
+  | 'BODY_TOO_LARGE'
+  /** The card answered with an unexpected status or malformed data. */
+  | 'CARD_ERROR'
+  /** The card is not supported by this operation's module. */
+  | 'CARD_NOT_SUPPORTED'
+  /** The card was removed during the operation. */
+  | 'CARD_REMOVED'
+  /** The file exists and overwrite was not requested. */
+  | 'FILE_EXISTS'
+  /** The file does not exist. */
+  | 'FILE_NOT_FOUND'
+  /** The file is larger than the type allows. */
+  | 'FILE_TOO_LARGE'
+  /** No file type with this name is available to the calling application. */
+  | 'FILE_TYPE_NOT_FOUND'
+  /** The request's Host header is not one the connector's certificate covers. */
+  | 'HOST_NOT_ALLOWED'
+  /** Something went wrong inside the connector. */
+  | 'INTERNAL'
+  /** An argument failed validation (see message). */
+  | 'INVALID_INPUT'
+  /** The T1C-Tag header is malformed. */
+  | 'INVALID_TAG'
+  /** The reader holds no card. */
+  | 'NO_CARD'
+  /** The page's origin is not registered for this connector. */
+  | 'ORIGIN_NOT_ALLOWED'
+  /** A file name or sub-folder would escape its mapped folder or is otherwise invalid. */
+  | 'PATH_NOT_ALLOWED'
+  /** PC/SC (pcscd) is not running or not reachable. */
+  | 'PCSC_UNAVAILABLE'
+  /** The PIN is blocked. */
+  | 'PIN_BLOCKED'
+  /** Wrong PIN; extensions.retriesLeft tells how many tries remain. */
+  | 'PIN_INCORRECT'
+  /** Only one PIN try is left and the request did not set allowLastTry. */
+  | 'PIN_LAST_TRY_REFUSED'
+  /** The operation needs the PIN. */
+  | 'PIN_REQUIRED'
+  /** No printer with this name. */
+  | 'PRINTER_NOT_FOUND'
+  /** The print system refused the job. */
+  | 'PRINT_FAILED'
+  /** The query is too deep, has too many aliases or too many tokens. */
+  | 'QUERY_TOO_COMPLEX'
+  /** Too many requests from this origin; retry after extensions.retryAfterSeconds. */
+  | 'RATE_LIMITED'
+  /** No reader with this id. */
+  | 'READER_NOT_FOUND';
+
+export type PrintJobState =
+  | 'ABORTED'
+  | 'CANCELED'
+  | 'COMPLETED'
+  | 'HELD'
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'STOPPED'
+  | 'UNKNOWN';
+
+export type ReaderEventType =
+  | 'CARD_INSERTED'
+  | 'CARD_REMOVED'
+  | 'READER_ADDED'
+  | 'READER_REMOVED';
+
+export type Sex =
+  | 'FEMALE'
+  | 'MALE';
+
+export type SpecialStatus =
+  | 'EXTENDED_MINORITY'
+  | 'WHITE_CANE'
+  | 'YELLOW_CANE';
+
+export type UseCase =
+  | 'AUTHENTICATION'
+  | 'FILE_DOWNLOAD'
+  | 'FILE_PRINT'
+  | 'FILE_UPLOAD'
+  | 'IDENTITY_READ'
+  | 'PIN_VERIFICATION'
+  | 'SIGNATURE';

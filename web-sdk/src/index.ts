@@ -1,0 +1,20 @@
+/**
+ * @cardlink/web-sdk: a small typed client for the local Cardlink connector's GraphQL API.
+ *
+ *   const connector = createConnector({ tag: 'checkout' });
+ *   const [reader] = await connector.readers();
+ *   const { identity, photo } = await connector.beid(reader.id).read({ identity: true, photo: true });
+ */
+export { createConnector, DEFAULT_URL } from './connector.js';
+export type {
+  AuthenticateRequest,
+  BeidCard,
+  Connector,
+  ConnectorOptions,
+  PinOptions,
+  SignRequest,
+  TransactionsRange,
+} from './connector.js';
+export { ConnectorError, isConnectorError } from './errors.js';
+export type { ClientErrorCode, ConnectorErrorCode, ErrorCode } from './errors.js';
+export type * from './types.js';
