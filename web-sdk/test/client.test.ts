@@ -105,6 +105,13 @@ describe('beid', () => {
     // The result type has exactly the asked parts.
     const typed: BeidReadResult<{ identity: true; photo: true; integrity: true }> = r;
     expect(typed).toEqual({ identity: IDENTITY, photo: PHOTO, integrity: { identity: true, address: true, photo: true } });
+    // Parts not asked for are not in the type; parts asked with a non-literal boolean are optional.
+    // @ts-expect-error address was not selected
+    void r.address;
+    const maybe = (flag: boolean) => card.read({ identity: true, address: flag });
+    type Maybe = Awaited<ReturnType<typeof maybe>>;
+    const m: Maybe = { identity: IDENTITY };
+    void m;
     expect(f.calls).toHaveLength(1);
     expect(f.calls[0]!.body.variables).toEqual({
       readerId: 'r1', identity: true, address: false, photo: true, certificates: false, integrity: true, algorithms: false, appletVersion: false, pinTriesLeft: false,
