@@ -1,54 +1,143 @@
-// Starts every part of the system on one machine and stops them all on Ctrl-C.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Starts the whole system on one machine on an embedded default and stops it on Ctrl-C:
+// a Distribution Service on SQLite with an application whose origin is the demo site, a
+// connector registered to it, a virtual eID card (in a vpcd reader through pcscd when
+// available, else in-process), and the demo site.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
-const dataDir = process.env.CARDLINK_HOME ?? join(root, '.data');
-mkdirSync(dataDir, { recursive: true });
-const originsFile = join(dataDir, 'origins.json');
-writeFileSync(originsFile, JSON.stringify([{ origin: 'http://localhost:5173', label: 'demo' }], null, 2));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const home = process.env.CARDLINK_HOME ?? join(root, '.data');
+const DS_PORT = Number(process.env.CARDLINK_DS_PORT ?? 51990);
+const CONNECTOR_PORT = Number(process.env.CARDLINK_CONNECTOR_PORT ?? 51983);
+const DEMO_PORT = Number(process.env.CARDLINK_DEMO_PORT ?? 5173);
+const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
+const ds = (...args) => [join(root, 'distribution-service/bin/ds.mjs'), ...args, '--db', join(home, 'ds/ds.sqlite')];
+const connectorBin = join(root, 'connector/bin/connector.mjs');
+const connectorData = join(home, 'connector');
 
-const children = [];
-function start(name, cmd, args) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-  const prefix = (line) => `[${name}] ${line}`;
-  for (const stream of [child.stdout, child.stderr]) {
-    let buf = '';
-    stream.on('data', (c) => {
-      buf += c;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        process.stdout.write(`${prefix(buf.slice(0, i))}\n`);
-        buf = buf.slice(i + 1);
-      }
-    });
+mkdirSync(join(home, 'ds'), { recursive: true });
+
+/** Run a ds admin command; "already exists" is fine on a second start. */
+function dsAdmin(...args) {
+  try {
+    return execFileSync(process.execPath, ds(...args), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    if (/CONFLICT/.test(String(e.stderr))) return '';
+    throw e;
   }
-  child.on('exit', (code) => process.stdout.write(prefix(`exited (${code})\n`)));
-  children.push(child);
-  return child;
 }
 
-start('connector', process.execPath, [
-  join(root, 'connector/bin/connector.mjs'), 'start', '--data-dir', join(dataDir, 'connector'), '--origins', originsFile, '--log-level', 'warn',
-]);
+const canConnect = (port) =>
+  new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+const children = [];
+function start(name, cmd, args, opts = {}) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, ...opts });
+  const ready = new Promise((resolve) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      let buf = '';
+      stream.on('data', (c) => {
+        buf += c;
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (opts.ready?.test(line)) resolve(line);
+          if (!opts.quiet || !opts.ready?.test(line)) process.stdout.write(`[${name}] ${line}\n`);
+        }
+      });
+    }
+  });
+  child.on('exit', (code, signal) => {
+    process.stdout.write(`[${name}] exited (${signal ?? code})\n`);
+    if (!stopping) stop(1);
+  });
+  children.push(child);
+  return ready;
+}
+
+// 1. The DS and its demo organisation, application and origin (idempotent).
+dsAdmin('org', 'create', 'demo');
+dsAdmin('app', 'create', '--org', 'demo', '--label', 'demo', '--name', 'Demo site');
+dsAdmin('origin', 'add', '--org', 'demo', '--label', 'demo', DEMO_ORIGIN);
+const tokenFile = join(home, 'ds/install-token');
+if (!existsSync(join(connectorData, 'connector.db'))) {
+  writeFileSync(tokenFile, dsAdmin('token', 'create', '--org', 'demo', '--uses', '1'), { mode: 0o600 });
+}
+await start('ds', process.execPath, [...ds('serve', '--port', String(DS_PORT), '--data-dir', join(home, 'ds'))], {
+  ready: /"listening"/,
+});
+
+// 2. The virtual card: a real PC/SC path when pcscd runs with the vpcd driver.
+const vpcd = await canConnect(35963);
+const cardArgs = vpcd ? [] : ['--virtual-card', '1.7'];
+if (vpcd) {
+  await start('card', process.execPath, [join(root, 'virtual-card/bin/virtual-card.mjs'), 'insert', '--reader', '0', '--profile', '1.7', '--data-dir', join(home, 'virtual-card')], {
+    ready: /inserted|reader/i,
+  });
+}
+
+// 3. The connector, registered to the DS at first start.
+await start(
+  'connector',
+  process.execPath,
+  [connectorBin, 'start', '--port', String(CONNECTOR_PORT), '--data-dir', connectorData, '--ds.url', `http://127.0.0.1:${DS_PORT}`,
+    '--ds.token-file', tokenFile, '--ds.cycle', '300', '--ds.initial-delay-max', '10', '--log-level', 'warn', ...cardArgs],
+  { ready: /ready on/ },
+);
+// Registration swaps in the DS-issued certificate: wait for it before telling what to trust.
+for (let i = 0; i < 100; i++) {
+  const status = JSON.parse(execFileSync(process.execPath, [connectorBin, 'status', '--json', '--data-dir', connectorData], { encoding: 'utf8' }));
+  if (status.ds?.deviceId && status.ds?.lastResult === 'ok') break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+// 4. The demo site.
+const demo = existsSync(join(root, 'demo-site/package.json'));
+if (demo) {
+  await start('demo', 'pnpm', ['--filter', '@cardlink/demo-site', 'exec', 'vite', 'preview', '--port', String(DEMO_PORT), '--strictPort', '--host', 'localhost'], {
+    ready: /localhost/,
+  });
+}
+
 process.stdout.write(
   [
     '',
-    'Connector: https://localhost:51983/graphql',
-    `Trust its certificate once: node connector/bin/connector.mjs trust --data-dir ${join(dataDir, 'connector')}`,
+    'Cardlink is running:',
+    `  Demo site:             ${demo ? DEMO_ORIGIN : '(not built yet)'}`,
+    `  Connector (GraphQL):   https://localhost:${CONNECTOR_PORT}/graphql`,
+    `  Distribution Service:  http://127.0.0.1:${DS_PORT}`,
+    `  Virtual eID card:      ${vpcd ? 'in vpcd reader "Virtual PCD 00 00" through pcscd (real PC/SC path)' : 'in-process (pcscd with vpcd not found), PIN 1234'}`,
+    '',
+    'Trust the connector certificate once, then restart the browser:',
+    `  node connector/bin/connector.mjs trust --data-dir ${connectorData}`,
+    '',
     'Press Ctrl-C to stop everything.',
     '',
   ].join('\n'),
 );
 
 let stopping = false;
-function stop() {
+function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(0), 3000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(() => process.exit(0));
+  for (const c of [...children].reverse()) if (c.exitCode === null) c.kill('SIGTERM');
+  const force = setTimeout(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(code);
+  }, 5000);
+  force.unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r))))).then(() =>
+    process.exit(code),
+  );
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
