@@ -1,5 +1,7 @@
 // The SDK against a real connector started in-process (HTTPS with its own CA, the full guarded
-// request path), with the in-process virtual BeID card (`--virtual-card 1.8`).
+// request path), with the in-process virtual BeID card (`--virtual-card 1.8`). Every connector
+// here uses the in-process reader, so these tests never touch pcscd and the vpcd readers that
+// the PC/SC suites use.
 import { constants, createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -124,13 +126,16 @@ describe('the virtual BeID card through the SDK', () => {
   });
 
   it('onReaderEvent(): card removed and inserted, live over SSE; unsubscribe ends the stream', async () => {
-    const readers = t.c.services.readers as unknown as { card: unknown; remove(): void; insert(card: unknown): void };
+    const readers = t.c.services.readers as unknown as { card: unknown; remove(): void; insert(card: unknown): void; events: { listeners: Set<unknown> } };
     const card = readers.card;
+    const listeners = () => readers.events.listeners.size;
+    const before = listeners();
     const events: ReaderEvent[] = [];
     const errors: ConnectorError[] = [];
     const off = sdk(t, { tag: 'events' }).onReaderEvent((e) => events.push(e), (e) => errors.push(e));
     try {
-      await new Promise((r) => setTimeout(r, 300)); // the stream is open
+      for (let i = 0; i < 100 && listeners() === before; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(listeners()).toBe(before + 1); // the subscription is live on the connector
       readers.remove();
       readers.insert(card);
       for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
@@ -142,7 +147,9 @@ describe('the virtual BeID card through the SDK', () => {
     } finally {
       off();
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // Unsubscribing aborts the request: the connector drops its subscriber.
+    for (let i = 0; i < 100 && listeners() !== before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(listeners()).toBe(before);
     expect(errors).toEqual([]);
   });
 });
@@ -167,7 +174,7 @@ describe('errors from a running connector', () => {
   });
 
   it('rate limited: RATE_LIMITED with retryAfterSeconds', async () => {
-    const limited = await startTestConnector({ rateLimit: 1 });
+    const limited = await startTestConnector({ rateLimit: 1, virtualCard: '1.8' });
     try {
       const c = sdk(limited);
       // One after the other: identical queries in flight at once share one request.
@@ -182,7 +189,7 @@ describe('errors from a running connector', () => {
   });
 
   it('a request body over the limit: BODY_TOO_LARGE with the limit', async () => {
-    const small = await startTestConnector({ maxBodyBytes: 2048 });
+    const small = await startTestConnector({ maxBodyBytes: 2048, virtualCard: '1.8' });
     try {
       const e = await failure(sdk(small).beid('any').sign({ algorithm: 'ECDSA_SHA256', hash: randomBytes(4096), pin: PIN }));
       expect(e).toMatchObject({ code: 'BODY_TOO_LARGE', status: 413, details: { limit: 2048 } });
@@ -192,7 +199,7 @@ describe('errors from a running connector', () => {
   });
 
   it('a stopped connector: CONNECTOR_UNREACHABLE with the likely causes, for queries and subscriptions', async () => {
-    const gone = await startTestConnector();
+    const gone = await startTestConnector({ virtualCard: '1.8' });
     const c = sdk(gone);
     expect((await c.info()).label).toBe(APP_LABEL);
     await gone.close();
