@@ -106,6 +106,28 @@ describe.each(['1.7', '1.8'] as const)('PIN and signatures, applet %s', (profile
   });
 });
 
+describe('PIN change', () => {
+  it('changes the PIN: the old one is refused afterwards, the new one works', async () => {
+    const c = await insertCard(1, { profile: '1.7' });
+    try {
+      const { id } = await waitForCard(t, 1);
+      const CHANGE = 'mutation($i: ChangePinInput!) { changePin(input: $i) { verified retriesLeft } }';
+      const bad = await t.query(CHANGE, { i: { readerId: id, oldPin: PIN, newPin: '12' } });
+      expect(bad.json.errors[0].extensions.code).toBe('INVALID_INPUT');
+      const ok = await t.query(CHANGE, { i: { readerId: id, oldPin: PIN, newPin: '987654' } });
+      expect(ok.json.data.changePin).toEqual({ verified: true, retriesLeft: 3 });
+      const old = await t.query(VERIFY, { i: { readerId: id, pin: PIN } });
+      expect(old.json.errors[0].extensions).toMatchObject({ code: 'PIN_INCORRECT', retriesLeft: 2 });
+      const fresh = await t.query(VERIFY, { i: { readerId: id, pin: '987654' } });
+      expect(fresh.json.data.verifyPin).toEqual({ verified: true, retriesLeft: 3 });
+      expect(t.logs()).not.toContain('987654');
+    } finally {
+      await c.vpcd.remove();
+      await waitForCard(t, 1, false);
+    }
+  });
+});
+
 describe.each(['1.7', '1.8'] as const)('PIN retries and blocking, applet %s', (profile) => {
   it('counts down, refuses the last try unless allowed, then blocks with a typed error', async () => {
     const c = await insertCard(1, { profile });
