@@ -5,4 +5,8 @@ import { benchCardRead } from './card-read.js';
 await benchHttpPipeline();
 await benchCardRead();
 await (await import('./sdk-bundle-size.js')).benchSdkBundleSize();
+
+// The DS's sync throughput benchmark lives with the DS; run it as its own process.
+const { spawnSync } = await import('node:child_process');
+spawnSync('pnpm', ['--filter', '@cardlink/distribution-service', 'run', 'bench'], { stdio: 'inherit' });
 process.exit(0); // pcsclite keeps a status thread alive
