@@ -12,3 +12,4 @@ export * as applications from './services/applications.js';
 export * as tokens from './services/tokens.js';
 export * as devices from './services/devices.js';
 export * as reports from './services/reports.js';
+export * as releases from './services/releases.js';

@@ -4,6 +4,7 @@ import { appCommands, originCommands } from './commands/app.js';
 import { configCommands } from './commands/config.js';
 import { deviceCommands } from './commands/device.js';
 import { orgCommands } from './commands/org.js';
+import { releaseCommands } from './commands/release.js';
 import { reportCommands } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommands } from './commands/token.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   deviceCommands(program, env);
   configCommands(program, env);
   reportCommands(program, env);
+  releaseCommands(program, env);
   serveCommand(program, env);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

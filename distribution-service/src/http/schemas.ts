@@ -58,6 +58,23 @@ export const syncBodySchema = {
     corsVersion: { type: 'integer', minimum: 0 },
     configVersion: { type: 'integer', minimum: 0 },
     transactions: { type: 'array', items: transactionSchema },
+    updateStatus: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        current: { type: 'string', minLength: 1, maxLength: 64 },
+        failed: {
+          type: 'array',
+          maxItems: 20,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['version', 'reason'],
+            properties: { version: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', maxLength: 500 } },
+          },
+        },
+      },
+    },
   },
 } as const;
 

@@ -13,6 +13,7 @@ import { Faults } from './faults.js';
 import { installRawJsonParser } from './json-body.js';
 import { healthRoutes } from './routes/health.js';
 import { registerRoutes } from './routes/register.js';
+import { releaseRoutes } from './routes/releases.js';
 import { syncRoutes } from './routes/sync.js';
 import { testFaultRoutes } from './routes/test-faults.js';
 import type { DsRuntime } from './runtime.js';
@@ -71,6 +72,7 @@ export function createDs(opts: CreateDsOptions): Ds {
   healthRoutes(app);
   registerRoutes(app, rt);
   syncRoutes(app, rt);
+  releaseRoutes(app, rt);
   if (config.enableTestEndpoints) testFaultRoutes(app, rt);
 
   return {

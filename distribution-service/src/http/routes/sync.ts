@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthenticatedDevice } from '../../auth/device-auth.js';
 import { DsError } from '../../errors.js';
 import { syncDevice, type SyncInput } from '../../services/sync.js';
+import { syncUpdate, type UpdateStatusInput } from '../../services/releases.js';
 import { parseJsonBody, rawBody } from '../json-body.js';
 import type { DsRuntime } from '../runtime.js';
 import { syncBodySchema } from '../schemas.js';
@@ -37,8 +38,11 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
     },
     handler: async (request, reply) => {
       const device = authenticated.get(request)!;
-      const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, request.body as SyncInput);
+      const { updateStatus, ...input } = request.body as SyncInput & { updateStatus?: UpdateStatusInput };
+      const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, input);
       if (issued) rt.keys.add(device.deviceId, device.orgId, issued);
+      // Failed versions are recorded before the offer is chosen: a reported failure is never offered again.
+      const update = await syncUpdate(rt.ctx, device, { version: input.version, updateStatus });
       request.log.debug({ deviceId: device.deviceId, received: answer.ack.length, inserted }, 'sync');
       if (rt.faults.takeSyncDrop()) {
         // Committed above; now lose the answer the way a network failure would.
@@ -47,7 +51,7 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
         request.raw.socket.destroy();
         return;
       }
-      return answer;
+      return update ? { ...answer, update } : answer;
     },
   });
 }

@@ -1,0 +1,169 @@
+import type Database from 'better-sqlite3';
+import type { Release, ReleaseFlag, ReleaseStore, UpdateFailure, UpdateOfferRecord } from '../release-store.js';
+
+type Db = Database.Database;
+type Row = Record<string, unknown>;
+
+/**
+ * The release feature's own numbered migrations, recorded in `release_schema_migrations` so
+ * they never collide with the main list in migrations.ts. Append only, like the main list.
+ */
+export const RELEASE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'releases',
+    sql: `
+      -- The package bytes live in the database: every DS instance behind a load balancer can
+      -- serve them, and a backup of the database is a backup of the releases.
+      CREATE TABLE releases (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        version TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        minimum_version TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        package BLOB NOT NULL,
+        published_at TEXT NOT NULL,
+        withdrawn_at TEXT,
+        UNIQUE (org_id, version)
+      );
+      CREATE TABLE device_update_failures (
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        version TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_reported_at TEXT NOT NULL,
+        last_reported_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, version)
+      );
+      CREATE TABLE device_update_offers (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        version TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        offered_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function migrateReleases(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS release_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  for (const m of RELEASE_MIGRATIONS) {
+    db.transaction(() => {
+      // Checked inside the write transaction: two processes opening one database apply it once.
+      if (db.prepare('SELECT 1 FROM release_schema_migrations WHERE version = ?').get(m.version)) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO release_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+const COLUMNS = 'id, org_id, version, flag, minimum_version, manifest, signature, sha256, size, published_at, withdrawn_at';
+
+const toRelease = (r: Row): Release => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  version: r.version as string,
+  flag: r.flag as ReleaseFlag,
+  minimumVersion: r.minimum_version as string,
+  manifest: r.manifest as string,
+  signature: r.signature as string,
+  sha256: r.sha256 as string,
+  size: r.size as number,
+  publishedAt: r.published_at as string,
+  withdrawnAt: (r.withdrawn_at as string | null) ?? null,
+});
+
+const toFailure = (r: Row): UpdateFailure => ({
+  deviceId: r.device_id as string,
+  version: r.version as string,
+  reason: r.reason as string,
+  firstReportedAt: r.first_reported_at as string,
+  lastReportedAt: r.last_reported_at as string,
+});
+
+export class SqliteReleaseStore implements ReleaseStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Db) {
+    migrateReleases(db);
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  async insertRelease(r: Release, pkg: Buffer): Promise<void> {
+    this.stmt(
+      `INSERT INTO releases (${COLUMNS}, package) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(r.id, r.orgId, r.version, r.flag, r.minimumVersion, r.manifest, r.signature, r.sha256, r.size, r.publishedAt, r.withdrawnAt, pkg);
+  }
+
+  async findRelease(orgId: string, version: string): Promise<Release | undefined> {
+    const r = this.stmt(`SELECT ${COLUMNS} FROM releases WHERE org_id = ? AND version = ?`).get(orgId, version) as Row | undefined;
+    return r ? toRelease(r) : undefined;
+  }
+
+  async getRelease(id: string): Promise<Release | undefined> {
+    const r = this.stmt(`SELECT ${COLUMNS} FROM releases WHERE id = ?`).get(id) as Row | undefined;
+    return r ? toRelease(r) : undefined;
+  }
+
+  async listReleases(orgId?: string): Promise<Release[]> {
+    const sql = `SELECT ${COLUMNS} FROM releases ${orgId ? 'WHERE org_id = ?' : ''} ORDER BY published_at DESC, version DESC`;
+    return (this.stmt(sql).all(...(orgId ? [orgId] : [])) as Row[]).map(toRelease);
+  }
+
+  async withdrawRelease(id: string, at: string): Promise<void> {
+    this.stmt('UPDATE releases SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL').run(at, id);
+  }
+
+  async readPackage(id: string): Promise<Buffer | undefined> {
+    return this.stmt('SELECT package FROM releases WHERE id = ?').pluck().get(id) as Buffer | undefined;
+  }
+
+  async recordFailures(deviceId: string, failures: { version: string; reason: string }[], at: string): Promise<void> {
+    const upsert = this.stmt(
+      `INSERT INTO device_update_failures (device_id, version, reason, first_reported_at, last_reported_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (device_id, version) DO UPDATE SET reason = excluded.reason, last_reported_at = excluded.last_reported_at`,
+    );
+    this.db.transaction(() => {
+      for (const f of failures) upsert.run(deviceId, f.version, f.reason, at, at);
+    })();
+  }
+
+  async failures(deviceId: string): Promise<UpdateFailure[]> {
+    return (this.stmt('SELECT * FROM device_update_failures WHERE device_id = ? ORDER BY first_reported_at').all(deviceId) as Row[]).map(toFailure);
+  }
+
+  async failuresOfOrg(orgId?: string): Promise<UpdateFailure[]> {
+    const sql = `SELECT f.* FROM device_update_failures f JOIN devices d ON d.id = f.device_id ${orgId ? 'WHERE d.org_id = ?' : ''}
+                 ORDER BY f.device_id, f.first_reported_at`;
+    return (this.stmt(sql).all(...(orgId ? [orgId] : [])) as Row[]).map(toFailure);
+  }
+
+  async recordOffer(o: UpdateOfferRecord): Promise<void> {
+    this.stmt(
+      `INSERT INTO device_update_offers (device_id, version, flag, offered_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (device_id) DO UPDATE SET version = excluded.version, flag = excluded.flag, offered_at = excluded.offered_at`,
+    ).run(o.deviceId, o.version, o.flag, o.offeredAt);
+  }
+
+  async clearOffer(deviceId: string): Promise<void> {
+    this.stmt('DELETE FROM device_update_offers WHERE device_id = ?').run(deviceId);
+  }
+
+  async offersOfOrg(orgId?: string): Promise<UpdateOfferRecord[]> {
+    const sql = `SELECT o.* FROM device_update_offers o JOIN devices d ON d.id = o.device_id ${orgId ? 'WHERE d.org_id = ?' : ''}`;
+    return (this.stmt(sql).all(...(orgId ? [orgId] : [])) as Row[]).map((r) => ({
+      deviceId: r.device_id as string,
+      version: r.version as string,
+      flag: r.flag as ReleaseFlag,
+      offeredAt: r.offered_at as string,
+    }));
+  }
+}
