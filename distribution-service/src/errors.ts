@@ -23,6 +23,9 @@ export type DsErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INVALID_ORIGIN'
   | 'INVALID_ARGUMENT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export const httpStatusOf: Record<DsErrorCode, number> = {
@@ -46,6 +49,9 @@ export const httpStatusOf: Record<DsErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INVALID_ORIGIN: 400,
   INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 

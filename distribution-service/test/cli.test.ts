@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,6 +46,56 @@ describe('ds admin commands', () => {
     expect(JSON.parse((await ds('config', 'set', '--org', 'acme', '--cycle', 'default')).out)).toEqual({ version: 2, logLevel: 'debug' });
     expect((await ds('config', 'set', '--org', 'acme', '--log-level', 'loud')).code).not.toBe(0);
     expect((await ds('device', 'list')).out).toBe('(none)\n');
+  });
+});
+
+describe('ds user and audit commands', () => {
+  it('creates dashboard users from a password file, lists, changes, disables and removes them, and audits it all', async () => {
+    const pw = join(dir, 'pw.txt');
+    writeFileSync(pw, 'a long enough password\n', { mode: 0o600 });
+    const created = await ds('user', 'create', '--email', 'Alice@Acme.test', '--role', 'admin', '--password-file', pw);
+    expect(created).toMatchObject({ code: 0, out: 'created admin user alice@acme.test\n' });
+    expect((await ds('user', 'create', '--email', 'alice@acme.test', '--role', 'admin', '--password-file', pw)).err).toContain('error CONFLICT');
+    expect((await ds('user', 'create', '--email', 'bob@acme.test', '--role', 'root', '--password-file', pw)).err).toContain('role is one of admin, business');
+    writeFileSync(join(dir, 'short.txt'), 'short\n');
+    expect((await ds('user', 'create', '--email', 'bob@acme.test', '--role', 'business', '--password-file', join(dir, 'short.txt'))).err).toContain('at least 12 characters');
+    expect((await ds('user', 'create', '--email', 'bob@acme.test', '--role', 'business', '--password-file', pw, '--org', 'acme')).code).toBe(0);
+    const list = JSON.parse((await ds('user', 'list', '--json')).out);
+    expect(list.map((u: { email: string; role: string }) => [u.email, u.role])).toEqual([
+      ['alice@acme.test', 'admin'],
+      ['bob@acme.test', 'business'],
+    ]);
+    expect(JSON.stringify(list)).not.toContain('scrypt'); // never prints hashes
+
+    // the password file's trailing newline is not part of the password; the hash is scrypt
+    const { openSqliteRepository } = await import('../src/store/sqlite/sqlite-repository.js');
+    const { verifyPassword } = await import('../src/services/passwords.js');
+    const repo = openSqliteRepository(join(dir, 'ds.sqlite'));
+    const alice = (await repo.findUserByEmail('alice@acme.test'))!;
+    expect(alice.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(await verifyPassword('a long enough password', alice.passwordHash)).toBe(true);
+    expect(await verifyPassword('a long enough password\n', alice.passwordHash)).toBe(false);
+
+    writeFileSync(pw, 'another long password');
+    expect((await ds('user', 'passwd', '--email', 'alice@acme.test', '--password-file', pw)).code).toBe(0);
+    expect(await verifyPassword('another long password', (await repo.findUserByEmail('alice@acme.test'))!.passwordHash)).toBe(true);
+    expect((await ds('user', 'disable', '--email', 'bob@acme.test')).code).toBe(0);
+    expect((await repo.findUserByEmail('bob@acme.test'))!.disabled).toBe(true);
+    expect((await ds('user', 'remove', '--email', 'bob@acme.test')).code).toBe(0);
+    expect(await repo.findUserByEmail('bob@acme.test')).toBeUndefined();
+    await repo.close();
+
+    const audit = JSON.parse((await ds('audit', 'list', '--json')).out) as { actor: string; action: string; target: string }[];
+    expect(audit.slice(0, 5).map((r) => [r.action, r.target])).toEqual([
+      ['user.remove', 'bob@acme.test'],
+      ['user.disable', 'bob@acme.test'],
+      ['user.password', 'alice@acme.test'],
+      ['user.create', 'bob@acme.test'],
+      ['user.create', 'alice@acme.test'],
+    ]);
+    expect(audit.every((r) => r.actor.startsWith('cli:'))).toBe(true);
+    expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['org.create', 'app.create', 'origin.add', 'origin.remove', 'config.set']));
+    expect((await ds('audit', 'list', '--org', 'acme')).out).toContain('origin.add');
   });
 });
 

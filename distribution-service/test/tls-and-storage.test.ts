@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDs } from '../src/http/server.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { openSqliteRepository } from '../src/store/sqlite/sqlite-repository.js';
 import { testCa } from './support/harness.js';
 
@@ -45,9 +47,34 @@ describe('SQLite storage', () => {
     await first.createOrganisation({ id: 'o1', name: 'acme', createdAt: '2025-01-01T00:00:00.000Z' });
     await first.close();
     const again = openSqliteRepository(file, { backgroundCheckpoint: true });
-    expect(again.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+    expect(again.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+      { version: 1, name: 'initial' },
+      { version: 2, name: 'dashboard' },
+    ]);
     expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect((await again.findOrganisation('acme'))?.id).toBe('o1');
     await again.close();
+  });
+
+  it('upgrades a version-1 database in place: devices keep their data and gain the sync-answer columns', async () => {
+    const file = join(dir, 'upgrade.sqlite');
+    const db = new Database(file);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.exec(MIGRATIONS[0]!.sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run('initial', new Date().toISOString());
+    db.prepare("INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'acme', '2025-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO devices (id, org_id, registered_at, version, os, last_sync_at) VALUES ('d1', 'o1', '2025-01-01T00:00:00.000Z', '0.1.0', 'linux', '2025-01-02T00:00:00.000Z')").run();
+    db.close();
+    const repo = openSqliteRepository(file);
+    expect(await repo.findDevice('d1')).toMatchObject({
+      version: '0.1.0',
+      lastSyncAt: '2025-01-02T00:00:00.000Z',
+      corsVersionReported: null,
+      corsVersionSent: null,
+      configVersionSent: null,
+      nextSyncAfterSeconds: null,
+    });
+    expect(await repo.listUsers()).toEqual([]);
+    await repo.close();
   });
 });

@@ -10,11 +10,4 @@ export function table(columns: readonly string[], rows: readonly Record<string, 
   return [line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => text(r[c]))))].join('\n') + '\n';
 }
 
-/** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
-export function csv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
-  const field = (c: Cell) => {
-    const s = text(c);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\r\n') + '\r\n';
-}
+export { csv } from '../domain/csv.js';

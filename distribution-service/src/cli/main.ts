@@ -8,6 +8,7 @@ import { releaseCommands } from './commands/release.js';
 import { reportCommands } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommands } from './commands/token.js';
+import { auditCommands, userCommands } from './commands/user.js';
 import { processIo, type CliIo } from './io.js';
 import { cliEnv } from './runner.js';
 
@@ -27,6 +28,8 @@ export function buildProgram(io: CliIo): Command {
   configCommands(program, env);
   reportCommands(program, env);
   releaseCommands(program, env);
+  userCommands(program, env);
+  auditCommands(program, env);
   serveCommand(program, env);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

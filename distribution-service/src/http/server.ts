@@ -5,7 +5,8 @@ import { MemoryReplayGuard } from '../auth/replay-guard.js';
 import { createAuthority } from '../ca/authority.js';
 import type { RootCa } from '../ca/root-ca.js';
 import { systemClock, type Clock } from '../clock.js';
-import { resolveConfig, type DsConfig } from '../config.js';
+import { resolveConfig, type DsConfig, type DsConfigInput } from '../config.js';
+import { dashboardPlugin } from '../dashboard/plugin.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Repository } from '../store/repository.js';
 import { installErrorHandling } from './errors.js';
@@ -22,7 +23,7 @@ export interface CreateDsOptions {
   db: Repository;
   ca: RootCa;
   clock?: Clock;
-  config?: Partial<DsConfig>;
+  config?: DsConfigInput;
   /** A pino logger; none by default (tests stay quiet). */
   logger?: FastifyBaseLogger;
 }
@@ -61,6 +62,7 @@ export function createDs(opts: CreateDsOptions): Ds {
   const app = Fastify({
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    ...(config.trustProxy !== false ? { trustProxy: config.trustProxy } : {}),
     // One log line per request would cost more than the sync itself; routes log what matters.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
@@ -74,6 +76,10 @@ export function createDs(opts: CreateDsOptions): Ds {
   syncRoutes(app, rt);
   releaseRoutes(app, rt);
   if (config.enableTestEndpoints) testFaultRoutes(app, rt);
+  if (config.dashboard.enabled) {
+    // Its own context: cookies, forms, CSRF, security headers and HTML errors stay under /dashboard.
+    void app.register(dashboardPlugin, { prefix: '/dashboard', ctx });
+  }
 
   return {
     app,

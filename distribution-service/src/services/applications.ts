@@ -4,46 +4,101 @@ import { normaliseOrigin } from '../domain/origin.js';
 import { LABEL_RE } from '../domain/transaction.js';
 import { DsError } from '../errors.js';
 import type { Application, OriginRow } from '../store/repository.js';
+import { auditEntry, type Actor } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 
+const checkLabel = (label: string): void => {
+  if (!LABEL_RE.test(label)) throw new DsError('INVALID_ARGUMENT', 'a label is 1-64 characters of A-Z a-z 0-9 . _ : -');
+};
+
+const checkName = (raw: string): string => {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > 200) throw new DsError('INVALID_ARGUMENT', 'an application name is 1-200 characters');
+  return name;
+};
+
 export async function createApplication(
   ctx: ServiceContext,
-  input: { org: string; label: string; name?: string | undefined },
+  input: { org: string; label: string; name?: string | undefined; actor?: Actor | undefined },
 ): Promise<Application> {
   const org = await requireOrganisation(ctx, input.org);
-  if (!LABEL_RE.test(input.label)) throw new DsError('INVALID_ARGUMENT', 'a label is 1-64 characters of A-Z a-z 0-9 . _ : -');
-  const name = (input.name ?? input.label).trim();
-  if (name.length === 0 || name.length > 200) throw new DsError('INVALID_ARGUMENT', 'an application name is 1-200 characters');
-  return ctx.repo.createApplication({ id: randomUUID(), orgId: org.id, label: input.label, name, createdAt: isoAt(ctx.clock.now()) });
+  checkLabel(input.label);
+  const name = checkName(input.name ?? input.label);
+  return ctx.repo.createApplication(
+    { id: randomUUID(), orgId: org.id, label: input.label, name, createdAt: isoAt(ctx.clock.now()) },
+    auditEntry(ctx, input.actor, { orgId: org.id, action: 'app.create', target: input.label, details: { name } }),
+  );
 }
 
 export async function listApplications(ctx: ServiceContext, org: string): Promise<Application[]> {
   return ctx.repo.listApplications((await requireOrganisation(ctx, org)).id);
 }
 
-async function requireApplication(ctx: ServiceContext, org: string, label: string): Promise<Application> {
+export async function requireApplication(ctx: ServiceContext, org: string, label: string): Promise<Application> {
   const o = await requireOrganisation(ctx, org);
   const app = await ctx.repo.findApplication(o.id, label);
   if (!app) throw new DsError('NOT_FOUND', `no application with label ${label} in ${o.name}`);
   return app;
 }
 
+/** A new display name; the label (and so billing and CORS) stays. */
+export async function renameApplication(
+  ctx: ServiceContext,
+  input: { org: string; label: string; name: string; actor?: Actor | undefined },
+): Promise<Application> {
+  const app = await requireApplication(ctx, input.org, input.label);
+  const name = checkName(input.name);
+  return ctx.repo.updateApplication(
+    app.orgId,
+    app.id,
+    { name },
+    auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'app.rename', target: app.label, details: { from: app.name, to: name } }),
+  );
+}
+
+/**
+ * A new billing label. Connectors learn it with the next CORS list (the version moves) and
+ * record new transactions under it; transactions already recorded keep the old label.
+ */
+export async function relabelApplication(
+  ctx: ServiceContext,
+  input: { org: string; label: string; newLabel: string; actor?: Actor | undefined },
+): Promise<Application> {
+  const app = await requireApplication(ctx, input.org, input.label);
+  checkLabel(input.newLabel);
+  if (input.newLabel === app.label) return app;
+  return ctx.repo.updateApplication(
+    app.orgId,
+    app.id,
+    { label: input.newLabel },
+    auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'app.relabel', target: app.label, details: { from: app.label, to: input.newLabel } }),
+  );
+}
+
 /** Adds a CORS origin to an application; returns the normalised origin. CONFLICT if the organisation already has it. */
-export async function addOrigin(ctx: ServiceContext, input: { org: string; label: string; origin: string }): Promise<string> {
+export async function addOrigin(
+  ctx: ServiceContext,
+  input: { org: string; label: string; origin: string; actor?: Actor | undefined },
+): Promise<string> {
   const origin = normaliseOrigin(input.origin);
   if (!origin.ok) throw origin.error;
   const app = await requireApplication(ctx, input.org, input.label);
-  const added = await ctx.repo.addOrigin(app.orgId, app.id, origin.value, isoAt(ctx.clock.now()));
+  const audit = auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'origin.add', target: origin.value, details: { label: app.label } });
+  const added = await ctx.repo.addOrigin(app.orgId, app.id, origin.value, isoAt(ctx.clock.now()), audit);
   if (!added) throw new DsError('CONFLICT', `${origin.value} is already registered in this organisation`);
   return origin.value;
 }
 
-export async function removeOrigin(ctx: ServiceContext, input: { org: string; label: string; origin: string }): Promise<string> {
+export async function removeOrigin(
+  ctx: ServiceContext,
+  input: { org: string; label: string; origin: string; actor?: Actor | undefined },
+): Promise<string> {
   const origin = normaliseOrigin(input.origin);
   if (!origin.ok) throw origin.error;
   const app = await requireApplication(ctx, input.org, input.label);
-  if (!(await ctx.repo.removeOrigin(app.orgId, app.id, origin.value))) {
+  const audit = auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'origin.remove', target: origin.value, details: { label: app.label } });
+  if (!(await ctx.repo.removeOrigin(app.orgId, app.id, origin.value, audit))) {
     throw new DsError('NOT_FOUND', `${origin.value} is not registered for ${input.label}`);
   }
   return origin.value;

@@ -52,6 +52,7 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
     throw new DsError('INVALID_TOKEN', 'install token used up');
   }
 
+  const org = await requireOrganisation(ctx, token.orgId);
   const issued = authority.issue(csr.value);
   const deviceId = existingId ?? randomUUID();
   const cert: DeviceCertificate = {
@@ -70,14 +71,22 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   } else {
     // The repository re-checks the uses atomically: two registrations may race for the last one.
     const created = await ctx.repo.registerDevice({
-      device: { id: deviceId, orgId: token.orgId, registeredAt: isoAt(ctx.clock.now()), version: input.version, os: input.os },
+      device: {
+        id: deviceId,
+        orgId: token.orgId,
+        registeredAt: isoAt(ctx.clock.now()),
+        version: input.version,
+        os: input.os,
+        corsVersionSent: org.corsVersion,
+        configVersionSent: org.configVersion,
+        nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
+      },
       certificate: cert,
       tokenId: token.id,
     });
     if (!created) throw new DsError('INVALID_TOKEN', 'install token used up');
   }
 
-  const org = await requireOrganisation(ctx, token.orgId);
   return {
     deviceId,
     certificate: issued.pem,

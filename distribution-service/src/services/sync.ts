@@ -69,6 +69,11 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
       certSerial: normaliseSerial(input.certificate.serial),
       certNotAfter,
       lastSyncAt: receivedAt,
+      corsVersionReported: input.corsVersion ?? null,
+      // What this answer gives the device: `org` was read before the write, as corsView uses it.
+      corsVersionSent: org.corsVersion,
+      configVersionSent: org.configVersion,
+      nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
     },
     transactions,
     ...(issued ? { certificate: issued } : {}),

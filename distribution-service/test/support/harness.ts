@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRootCa, type RootCa } from '../../src/ca/root-ca.js';
 import type { Clock } from '../../src/clock.js';
-import type { DsConfig } from '../../src/config.js';
+import type { DsConfigInput } from '../../src/config.js';
 import { createDs, type Ds } from '../../src/http/server.js';
 import * as applications from '../../src/services/applications.js';
 import * as organisations from '../../src/services/organisations.js';
@@ -41,7 +41,7 @@ export interface Harness {
 }
 
 /** A DS on a temp SQLite file with org `acme`, app `shop` (https://shop.example.com) and an install token. */
-export async function startDs(config: Partial<DsConfig> = {}): Promise<Harness> {
+export async function startDs(config: DsConfigInput = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ds-test-'));
   const repo = openSqliteRepository(join(dir, 'ds.sqlite'));
   const clock = new FakeClock();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as applications from '../../services/applications.js';
+import { cliActor } from '../../services/audit.js';
 import { table } from '../format.js';
 import { json, type CliEnv } from '../runner.js';
 
@@ -16,8 +17,32 @@ export function appCommands(program: Command, env: CliEnv): void {
           org: String(opts.org),
           label: String(opts.label),
           name: opts.name as string | undefined,
+          actor: cliActor(),
         });
         env.io.out(`created application ${a.label} (${a.name})\n`);
+      }),
+    );
+  app
+    .command('rename')
+    .requiredOption('--org <org>', 'organisation name or id')
+    .requiredOption('--label <label>', 'application label')
+    .requiredOption('--name <name>', 'new display name')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const a = await applications.renameApplication(ctx, { org: String(opts.org), label: String(opts.label), name: String(opts.name), actor: cliActor() });
+        env.io.out(`renamed ${a.label} to ${a.name}\n`);
+      }),
+    );
+  app
+    .command('relabel')
+    .description('change the billing label (connectors learn it at their next sync; recorded transactions keep the old one)')
+    .requiredOption('--org <org>', 'organisation name or id')
+    .requiredOption('--label <label>', 'current label')
+    .requiredOption('--to <label>', 'new label')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const a = await applications.relabelApplication(ctx, { org: String(opts.org), label: String(opts.label), newLabel: String(opts.to), actor: cliActor() });
+        env.io.out(`relabelled ${String(opts.label)} to ${a.label}\n`);
       }),
     );
   app
@@ -42,7 +67,7 @@ export function originCommands(program: Command, env: CliEnv): void {
       .requiredOption('--label <label>', 'application label')
       .action(
         env.withContext(async (ctx, opts, value: string) => {
-          const input = { org: String(opts.org), label: String(opts.label), origin: value };
+          const input = { org: String(opts.org), label: String(opts.label), origin: value, actor: cliActor() };
           const o = verb === 'add' ? await applications.addOrigin(ctx, input) : await applications.removeOrigin(ctx, input);
           env.io.out(`${verb === 'add' ? 'added' : 'removed'} ${o} ${verb === 'add' ? 'to' : 'from'} ${input.label}\n`);
         }),

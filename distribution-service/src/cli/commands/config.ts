@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LOG_LEVELS, type LogLevel } from '../../domain/transaction.js';
+import { cliActor } from '../../services/audit.js';
 import * as organisations from '../../services/organisations.js';
 import { configView } from '../../services/device-view.js';
 import { json, type CliEnv } from '../runner.js';
@@ -33,7 +34,7 @@ export function configCommands(program: Command, env: CliEnv): void {
         const org = await organisations.setOrganisationConfig(ctx, String(opts.org), {
           ...(opts.cycle !== undefined ? { dsCycleSeconds: opts.cycle === DEFAULT ? null : (opts.cycle as number) } : {}),
           ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel === DEFAULT ? null : (opts.logLevel as LogLevel) } : {}),
-        });
+        }, cliActor());
         env.io.out(json(configView(org)));
       }),
     );

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliActor } from '../../services/audit.js';
 import * as organisations from '../../services/organisations.js';
 import { table } from '../format.js';
 import { json, type CliEnv } from '../runner.js';
@@ -10,7 +11,7 @@ export function orgCommands(program: Command, env: CliEnv): void {
     .description('create an organisation')
     .action(
       env.withContext(async (ctx, _opts, name: string) => {
-        const o = await organisations.createOrganisation(ctx, name);
+        const o = await organisations.createOrganisation(ctx, name, cliActor());
         env.io.out(`created organisation ${o.name} (${o.id})\n`);
       }),
     );

@@ -32,6 +32,8 @@ export function serveCommand(program: Command, env: CliEnv): void {
     .option('--default-cycle <seconds>', 'sync cycle suggested when an organisation has no override', int('cycle'), DEFAULT_CONFIG.defaultCycleSeconds)
     .option('--max-batch <n>', 'most transactions per sync', int('max batch'), DEFAULT_CONFIG.maxBatch)
     .option('--enable-test-endpoints', 'expose /v1/test/faults (never in production)')
+    .option('--no-dashboard', 'do not serve the web dashboard under /dashboard')
+    .option('--trust-proxy [addresses]', 'behind a TLS-terminating proxy: trust X-Forwarded-* (from these comma-separated addresses, or any)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', 'info')
     .option('--no-background-checkpoint', 'checkpoint the SQLite WAL inside commits (SQLite default) instead of on a worker thread')
     .option('--sqlite-synchronous <mode>', 'NORMAL (default; WAL keeps every commit across a process crash) or FULL (also across power loss)', 'NORMAL')
@@ -54,6 +56,8 @@ export function serveCommand(program: Command, env: CliEnv): void {
           maxBatch: opts.maxBatch as number,
           enableTestEndpoints: Boolean(opts.enableTestEndpoints) || process.env.DS_ENABLE_TEST_ENDPOINTS === '1',
           faults: faultsFromEnv(),
+          trustProxy: opts.trustProxy === undefined ? false : opts.trustProxy === true ? true : String(opts.trustProxy),
+          dashboard: { enabled: opts.dashboard !== false },
           tls: opts.tlsCert ? { cert: readFileSync(String(opts.tlsCert), 'utf8'), key: readFileSync(String(opts.tlsKey), 'utf8') } : undefined,
         },
       });

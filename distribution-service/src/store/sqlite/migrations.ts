@@ -88,4 +88,55 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX transactions_time ON transactions (occurred_at);
     `,
   },
+  {
+    version: 2,
+    name: 'dashboard',
+    sql: `
+      -- What each device was told at its last contact: which CORS list and configuration
+      -- version, and when to come back (the cycle its online/late/offline status is judged by).
+      ALTER TABLE devices ADD COLUMN cors_version_reported INTEGER;
+      ALTER TABLE devices ADD COLUMN cors_version_sent INTEGER;
+      ALTER TABLE devices ADD COLUMN config_version_sent INTEGER;
+      ALTER TABLE devices ADD COLUMN next_sync_after_seconds INTEGER;
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        org_id TEXT REFERENCES organisations(id),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE dashboard_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX dashboard_sessions_user ON dashboard_sessions (user_id);
+      CREATE TABLE login_throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at TEXT NOT NULL,
+        locked_until TEXT
+      );
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        org_id TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT
+      );
+      CREATE INDEX audit_log_org ON audit_log (org_id, seq);
+      CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

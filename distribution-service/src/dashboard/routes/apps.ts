@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDsError } from '../../errors.js';
+import * as applications from '../../services/applications.js';
+import { userActor } from '../../services/audit.js';
+import { fleet } from '../../services/fleet.js';
+import { publicUser } from '../../services/users.js';
+import type { Organisation } from '../../store/repository.js';
+import { html, url } from '../html.js';
+import { csrfField, formatTime, notice, orgPath, page } from '../layout.js';
+import { authOf, field, orgFor, requireAdmin, type DashboardDeps } from '../plugin.js';
+import { statusBadge } from './fleet.js';
+
+type Params = { org: string; label: string };
+
+interface FormState {
+  status?: number;
+  error?: string;
+  /** Which form the error belongs to, and what was typed. */
+  form?: 'origin' | 'name' | 'label';
+  value?: string;
+}
+
+export function appRoutes(app: FastifyInstance, deps: DashboardDeps): void {
+  const { ctx } = deps;
+
+  const appPage = async (request: FastifyRequest, reply: FastifyReply, org: Organisation, label: string, o: FormState = {}) => {
+    const { user } = authOf(request);
+    const a = await applications.requireApplication(ctx, org.id, label);
+    const origins = (await ctx.repo.listOrigins(org.id)).filter((x) => x.label === a.label);
+    const f = await fleet(ctx, { org: org.id, pageSize: 1000 });
+    const csrf = deps.csrf(request, reply);
+    const admin = user.role === 'admin';
+    const base = orgPath(org, '/apps/', { v: a.label });
+    const invalid = (form: FormState['form']) => (o.form === form && o.error ? html` aria-invalid="true" aria-describedby="page-error"` : '');
+    const typed = (form: FormState['form'], fallback: string) => (o.form === form && o.value !== undefined ? o.value : fallback);
+
+    const originRows = origins.map(
+      (x) => html`<tr><td><code>${x.origin}</code></td><td>${formatTime(x.createdAt)}</td>
+${admin
+  ? html`<td><form class="inline" method="post" action="${base}/origins/delete">${csrfField(csrf)}<input type="hidden" name="origin" value="${x.origin}">
+<button class="danger" type="submit" aria-label="Remove ${x.origin}">Remove</button></form></td>`
+  : ''}</tr>`,
+    );
+    const deviceRows = f.devices.map(
+      (d) => html`<tr><td><a href="${url([orgPath(org, '/devices')], { q: d.id })}"><code>${d.id.slice(0, 8)}</code></a></td><td>${statusBadge(d.status)}</td>
+<td>${formatTime(d.lastContactAt)}</td><td class="num">${d.corsVersionSent === null ? '—' : `v${d.corsVersionSent}`}</td>
+<td>${d.corsCurrent ? html`<span class="current">yes</span>` : html`<span class="outdated">no, at its next sync</span>`}</td></tr>`,
+    );
+    reply.status(o.status ?? 200).type('text/html; charset=utf-8');
+    return page(
+      {
+        title: `${a.name} (${a.label})`,
+        user: publicUser(user),
+        csrf,
+        org,
+        section: 'apps',
+        error: o.error,
+        notice: notice(field(request.query, 'done')),
+      },
+      html`<h1>${a.name} <span class="muted">· label <code>${a.label}</code></span></h1>
+<p class="muted">Created ${formatTime(a.createdAt)}. Pages on these origins may use the connectors of ${org.name}; their transactions are billed under the label <code>${a.label}</code>.</p>
+
+<h2 id="origins">Allowed origins</h2>
+${originRows.length
+  ? html`<table><thead><tr><th>Origin</th><th>Added</th>${admin ? html`<th>Action</th>` : ''}</tr></thead><tbody>${originRows}</tbody></table>`
+  : html`<p>No origin yet: no page can use the connectors under this label.</p>`}
+${admin
+  ? html`<form class="row" method="post" action="${base}/origins">${csrfField(csrf)}
+<label for="origin">Add origin <span class="hint" id="origin-hint">https://host[:port], https://*.domain, or http://localhost[:port] / http://127.0.0.1[:port]; no path</span>
+<input id="origin" name="origin" required maxlength="255" size="40" placeholder="https://app.example.com" aria-describedby="origin-hint" value="${typed('origin', '')}"${invalid('origin')}></label>
+<button type="submit">Add origin</button></form>`
+  : ''}
+
+<h2 id="connectors">Connectors and the origin list</h2>
+<p>The origin list of ${org.name} is at version <strong>v${org.corsVersion}</strong>.
+<strong>${f.counts.corsCurrent} of ${f.counts.all}</strong> connectors got it with their last sync; the others get it at their next one.</p>
+${deviceRows.length
+  ? html`<table id="app-devices"><thead><tr><th>Device</th><th>Status</th><th>Last contact</th><th class="num">List held</th><th>Latest list</th></tr></thead><tbody>${deviceRows}</tbody></table>`
+  : html`<p class="muted">No connector registered yet.</p>`}
+
+${admin
+  ? html`<h2>Settings</h2>
+<form class="row" method="post" action="${base}/name">${csrfField(csrf)}
+<label for="app-name">Name <input id="app-name" name="name" required maxlength="200" value="${typed('name', a.name)}"${invalid('name')}></label>
+<button type="submit" class="secondary">Rename</button></form>
+<p></p>
+<form class="row" method="post" action="${base}/label">${csrfField(csrf)}
+<label for="app-label">Label <span class="hint">transactions already recorded keep the old label</span>
+<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}" value="${typed('label', a.label)}"${invalid('label')}></label>
+<button type="submit" class="secondary">Change label</button></form>`
+  : ''}`,
+    );
+  };
+
+  /** Runs an admin change; on a user error shows the page again with the message, else redirects. */
+  const change = (
+    form: NonNullable<FormState['form']>,
+    input: string,
+    run: (org: Organisation, label: string, value: string, actor: string) => Promise<{ to: string; done: string }>,
+  ) => {
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      const { user } = requireAdmin(request);
+      const params = request.params as Params;
+      const org = await orgFor(deps, request, params.org);
+      await applications.requireApplication(ctx, org.id, params.label);
+      const value = field(request.body, input) ?? '';
+      try {
+        const { to, done } = await run(org, params.label, value, userActor(user.email));
+        return reply.redirect(url([to], { done }), 303);
+      } catch (e) {
+        if (isDsError(e) && e.status < 500) return appPage(request, reply, org, params.label, { status: e.status, error: e.message, form, value });
+        throw e;
+      }
+    };
+  };
+
+  app.get('/orgs/:org/apps/:label', async (request, reply) => {
+    const params = request.params as Params;
+    return appPage(request, reply, await orgFor(deps, request, params.org), params.label);
+  });
+
+  app.post(
+    '/orgs/:org/apps/:label/origins',
+    change('origin', 'origin', async (org, label, value, actor) => {
+      await applications.addOrigin(ctx, { org: org.id, label, origin: value, actor });
+      return { to: `${orgPath(org, '/apps/', { v: label })}`, done: 'origin-added' };
+    }),
+  );
+
+  app.post(
+    '/orgs/:org/apps/:label/origins/delete',
+    change('origin', 'origin', async (org, label, value, actor) => {
+      await applications.removeOrigin(ctx, { org: org.id, label, origin: value, actor });
+      return { to: `${orgPath(org, '/apps/', { v: label })}`, done: 'origin-removed' };
+    }),
+  );
+
+  app.post(
+    '/orgs/:org/apps/:label/name',
+    change('name', 'name', async (org, label, value, actor) => {
+      await applications.renameApplication(ctx, { org: org.id, label, name: value, actor });
+      return { to: `${orgPath(org, '/apps/', { v: label })}`, done: 'app-renamed' };
+    }),
+  );
+
+  app.post(
+    '/orgs/:org/apps/:label/label',
+    change('label', 'label', async (org, label, value, actor) => {
+      const a = await applications.relabelApplication(ctx, { org: org.id, label, newLabel: value.trim(), actor });
+      return { to: `${orgPath(org, '/apps/', { v: a.label })}`, done: 'app-relabelled' };
+    }),
+  );
+}

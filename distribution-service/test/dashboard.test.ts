@@ -1,0 +1,351 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+import * as applications from '../src/services/applications.js';
+import { csrfOf, DashboardClient, parseCsv, tableCells } from './support/dashboard-client.js';
+import { ADMIN, BUSINESS, startDashboardDs } from './support/dashboard.js';
+import { register, signedSync, syncBody, tx, type Harness, type TestDevice } from './support/harness.js';
+
+const APP = '/dashboard/orgs/acme/apps/shop';
+
+let h: Harness;
+let admin: DashboardClient;
+beforeAll(async () => {
+  h = await startDashboardDs();
+  admin = new DashboardClient(h.url);
+  expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const org = async () => (await h.repo.findOrganisation('acme'))!;
+
+async function sync(device: TestDevice, extra: Record<string, unknown> = {}) {
+  const r = await signedSync(h, device, syncBody(device, extra));
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+}
+
+describe('applications and origins', () => {
+  it('creates, renames and relabels an application; adds and removes origins with validation', async () => {
+    const created = await admin.submit('/dashboard/orgs/acme', '/dashboard/orgs/acme/apps', { label: 'bank', name: 'Online bank' });
+    expect(created.status).toBe(303);
+    expect(created.location).toBe('/dashboard/orgs/acme/apps/bank?done=app-created');
+    expect((await admin.get(created.location!)).text).toContain('Application created.');
+    const dup = await admin.submit('/dashboard/orgs/acme', '/dashboard/orgs/acme/apps', { label: 'bank' });
+    expect(dup.status).toBe(409);
+    expect(dup.text).toContain('label bank already exists');
+    expect((await admin.submit('/dashboard/orgs/acme', '/dashboard/orgs/acme/apps', { label: 'no spaces' })).status).toBe(400);
+
+    const base = '/dashboard/orgs/acme/apps/bank';
+    const add = (origin: string) => admin.submit(base, `${base}/origins`, { origin });
+    expect((await add('https://Bank.Example.com:443')).status).toBe(303);
+    expect((await add('https://*.cdn.example.com')).status).toBe(303);
+    expect((await add('http://localhost:8080')).status).toBe(303);
+    const refusals: [string, string][] = [
+      ['http://bank.example.com', 'http is allowed only for localhost'],
+      ['https://bank.example.com/path', 'no path'],
+      ['https://*.com', 'wildcard too broad'],
+      ['ftp://bank.example.com', 'origins use https'],
+      ['https://bank.example.com', 'already registered'],
+      ['https://shop.example.com', 'already registered'],
+    ];
+    for (const [origin, message] of refusals) {
+      const r = await add(origin);
+      expect(r.status, origin).toBeGreaterThanOrEqual(400);
+      expect(r.text, origin).toContain(message);
+      expect(r.text, origin).toContain('aria-invalid="true"');
+    }
+    const list = async () => (await h.repo.listOrigins((await org()).id)).filter((o) => o.label === 'bank').map((o) => o.origin);
+    expect(await list()).toEqual(['http://localhost:8080', 'https://*.cdn.example.com', 'https://bank.example.com']);
+    const page = await admin.get(base);
+    expect(page.text).toContain('<code>https://bank.example.com</code>');
+
+    const removed = await admin.submit(base, `${base}/origins/delete`, { origin: 'https://*.cdn.example.com' });
+    expect(removed.status).toBe(303);
+    expect(await list()).toEqual(['http://localhost:8080', 'https://bank.example.com']);
+    expect((await admin.submit(base, `${base}/origins/delete`, { origin: 'https://gone.example.com' })).status).toBe(404);
+
+    expect((await admin.submit(base, `${base}/name`, { name: 'Bank (retail)' })).status).toBe(303);
+    const relabel = await admin.submit(base, `${base}/label`, { label: 'retail-bank' });
+    expect(relabel.location).toBe('/dashboard/orgs/acme/apps/retail-bank?done=app-relabelled');
+    const renamed = await admin.get('/dashboard/orgs/acme/apps/retail-bank');
+    expect(renamed.text).toContain('Bank (retail)');
+    // the origins follow the application and connectors see the new label
+    expect((await h.repo.listOrigins((await org()).id)).filter((o) => o.label === 'retail-bank').map((o) => o.origin)).toEqual([
+      'http://localhost:8080',
+      'https://bank.example.com',
+    ]);
+    expect((await admin.submit('/dashboard/orgs/acme/apps/retail-bank', '/dashboard/orgs/acme/apps/retail-bank/label', { label: 'shop' })).status).toBe(409);
+  });
+
+  it('keeps an audit log of who changed which origin, application and configuration, CLI changes included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-audit-'));
+    try {
+      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', join(h.dir, 'ds.sqlite')], {
+        out: () => undefined,
+        err: () => undefined,
+      });
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const page = await admin.get('/dashboard/audit?org=acme');
+    expect(page.status).toBe(200);
+    const rows = tableCells(page.text, 'audit').slice(1);
+    const lines = rows.map((r) => [r[1], r[3], r[4]]);
+    expect(lines[0]).toEqual([expect.stringMatching(/^cli:/), 'origin.add', 'https://cli.example.com']);
+    expect(lines).toContainEqual(['user:admin@acme.test', 'origin.add', 'https://bank.example.com']);
+    expect(lines).toContainEqual(['user:admin@acme.test', 'origin.remove', 'https://*.cdn.example.com']);
+    expect(lines).toContainEqual(['user:admin@acme.test', 'app.create', 'bank']);
+    expect(lines).toContainEqual(['user:admin@acme.test', 'app.rename', 'bank']);
+    expect(lines).toContainEqual(['user:admin@acme.test', 'app.relabel', 'bank']);
+    const relabel = rows.find((r) => r[3] === 'app.relabel')!;
+    expect(relabel[5]).toBe('{"from":"bank","to":"retail-bank"}');
+    // refused changes leave no trace
+    expect(lines.filter((l) => l[1] === 'origin.add' && l[2] === 'http://bank.example.com')).toEqual([]);
+    // when: ISO time, newest first
+    expect(rows[0]![0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+    await applications.removeOrigin(h.ds.services, { org: 'acme', label: 'shop', origin: 'https://cli.example.com' });
+  });
+});
+
+describe('connectors and the origin list', () => {
+  let a: TestDevice;
+  let b: TestDevice;
+
+  it('records at each sync which list version a device got, and shows who has the latest', async () => {
+    a = await register(h);
+    b = await register(h);
+    let o = await org();
+    // registration hands out the current list
+    expect(await h.repo.findDevice(a.id)).toMatchObject({ corsVersionSent: o.corsVersion, configVersionSent: o.configVersion, corsVersionReported: null });
+    let page = await admin.get(APP);
+    expect(page.text).toContain(`<strong>2 of 2</strong> connectors got it`);
+
+    await admin.submit(APP, `${APP}/origins`, { origin: 'https://new.example.com' });
+    o = await org();
+    page = await admin.get(APP);
+    expect(page.text).toContain(`version <strong>v${o.corsVersion}</strong>`);
+    expect(page.text).toContain('<strong>0 of 2</strong> connectors got it');
+    const answer = await sync(a, { corsVersion: o.corsVersion - 1 });
+    expect(answer.cors.version).toBe(o.corsVersion);
+    expect(await h.repo.findDevice(a.id)).toMatchObject({ corsVersionReported: o.corsVersion - 1, corsVersionSent: o.corsVersion });
+    page = await admin.get(APP);
+    expect(page.text).toContain('<strong>1 of 2</strong> connectors got it');
+    const rows = tableCells(page.text, 'app-devices').slice(1);
+    const rowOf = (d: TestDevice) => rows.find((r) => d.id.startsWith(r[0]!))!;
+    expect(rowOf(a).slice(3)).toEqual([`v${o.corsVersion}`, 'yes']);
+    expect(rowOf(b).slice(3)).toEqual([`v${o.corsVersion - 1}`, 'no, at its next sync']);
+    await sync(b, { corsVersion: o.corsVersion - 1 });
+    expect((await admin.get(APP)).text).toContain('<strong>2 of 2</strong> connectors got it');
+  });
+
+  it('computes online / late / offline from the cycle the device was given plus a grace period; filters and searches', async () => {
+    const fleetRows = async (query = '') => {
+      const page = await admin.get(`/dashboard/orgs/acme/devices${query}`);
+      expect(page.status).toBe(200);
+      return page.text.includes('<table id="devices"') ? tableCells(page.text, 'devices').slice(1) : [];
+    };
+    const statusOf = async (d: TestDevice) => (await fleetRows()).find((r) => r[0] === d.id)![1];
+    // both synced just now at the default 8 h cycle
+    expect(await statusOf(a)).toBe('online');
+    // an override of 10 min reaches a at its next sync; b still runs on 8 h
+    await admin.submit('/dashboard/orgs/acme/config', '/dashboard/orgs/acme/config', { cycle: '600', logLevel: '' });
+    await sync(a, { lastError: 'PCSC_UNAVAILABLE: pcscd is not running', version: '0.2.0' });
+    expect((await h.repo.findDevice(a.id))!.nextSyncAfterSeconds).toBe(600);
+    h.clock.advance(600 + 600); // cycle + grace: still online
+    expect(await statusOf(a)).toBe('online');
+    h.clock.advance(1);
+    expect(await statusOf(a)).toBe('late');
+    expect(await statusOf(b)).toBe('online');
+    h.clock.advance(3 * 600 - 600 - 1); // 3 cycles + grace
+    expect(await statusOf(a)).toBe('late');
+    h.clock.advance(1);
+    expect(await statusOf(a)).toBe('offline');
+
+    const row = (await fleetRows()).find((r) => r[0] === a.id)!;
+    expect(row[2]).toBe('0.2.0');
+    expect(row[3]).toBe('linux test');
+    expect(row[5]).toBe('10 min');
+    expect(row[6]).toMatch(/^\d{4}-\d{2}-\d{2} .* UTC\s*in \d+ days$/);
+    expect(row[9]).toBe('PCSC_UNAVAILABLE: pcscd is not running');
+
+    expect((await fleetRows('?status=offline')).map((r) => r[0])).toEqual([a.id]);
+    expect((await fleetRows('?status=online')).map((r) => r[0])).toEqual([b.id]);
+    expect((await fleetRows('?status=late')).map((r) => r[0])).toEqual([]);
+    expect((await fleetRows('?version=0.2.0')).map((r) => r[0])).toEqual([a.id]);
+    expect((await fleetRows('?q=PCSC')).map((r) => r[0])).toEqual([a.id]);
+    expect((await fleetRows(`?q=${b.id.slice(0, 8).toUpperCase()}`)).map((r) => r[0])).toEqual([b.id]);
+    expect((await fleetRows('?q=nothing-matches')).length).toBe(0);
+    expect((await admin.get('/dashboard/orgs/acme/devices?status=bogus')).status).toBe(400);
+    await sync(a);
+    await sync(b);
+  });
+
+  it('sends saved configuration overrides at the next sync and shows which devices have them', async () => {
+    const cfg = '/dashboard/orgs/acme/config';
+    const bad = await admin.submit(cfg, cfg, { cycle: '5', logLevel: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('between 10 s and 30 days');
+    expect((await admin.submit(cfg, cfg, { cycle: 'soon', logLevel: '' })).status).toBe(400);
+    expect((await admin.submit(cfg, cfg, { cycle: '', logLevel: 'loud' })).status).toBe(400);
+    const saved = await admin.submit(cfg, cfg, { cycle: '900', logLevel: 'debug' });
+    expect(saved.location).toBe(`${cfg}?done=config-saved`);
+    let page = await admin.get(cfg);
+    expect(page.text).toContain('<strong>0 of 2</strong> connectors got it');
+    const answer = await sync(a);
+    expect(answer.config).toMatchObject({ dsCycleSeconds: 900, logLevel: 'debug' });
+    expect(answer.nextSyncAfterSeconds).toBe(900);
+    page = await admin.get(cfg);
+    expect(page.text).toContain('<strong>1 of 2</strong> connectors got it');
+    expect(page.text).toMatch(/id="cfg-cycle">900 s/);
+    // clearing the overrides
+    await admin.submit(cfg, cfg, { cycle: '', logLevel: '' });
+    expect((await sync(a)).config).toEqual({ version: (await org()).configVersion });
+    const audit = tableCells((await admin.get('/dashboard/audit?org=acme')).text, 'audit').slice(1);
+    expect(audit.find((r) => r[3] === 'config.set')![5]).toBe('{"dsCycleSeconds":{"from":900,"to":null},"logLevel":{"from":"debug","to":null}}');
+  });
+});
+
+describe('billing reports', () => {
+  let a: TestDevice;
+  let b: TestDevice;
+  const REPORTS = '/dashboard/orgs/acme/reports';
+
+  beforeAll(async () => {
+    await applications.createApplication(h.ds.services, { org: 'acme', label: 'bank' });
+    a = await register(h);
+    b = await register(h);
+    const n = (k: number, t: Record<string, unknown>) => Array.from({ length: k }, () => tx(t));
+    await sync(a, {
+      transactions: [
+        ...n(2, { label: 'shop', tag: 'checkout', useCase: 'SIGNATURE', occurredAt: '2025-10-05T10:00:00Z' }),
+        ...n(1, { label: 'shop', tag: 'checkout', useCase: 'PIN_VERIFICATION', result: 'READER_NOT_FOUND', occurredAt: '2025-10-06T10:00:00Z' }),
+        ...n(1, { label: 'shop', tag: null, useCase: 'IDENTITY_READ', occurredAt: '2025-10-07T10:00:00Z' }),
+        ...n(3, { label: 'bank', tag: 'loan', useCase: 'AUTHENTICATION', occurredAt: '2025-11-02T10:00:00+02:00' }),
+        ...n(1, { label: 'shop', tag: 'checkout', useCase: 'SIGNATURE', occurredAt: '2025-11-03T10:00:00Z' }),
+        ...n(1, { label: 'shop', tag: 'checkout', useCase: 'SIGNATURE', occurredAt: '2025-09-30T23:59:59.999Z' }),
+      ],
+    });
+    await sync(b, {
+      transactions: [
+        ...n(2, { label: 'shop', tag: 'checkout', useCase: 'SIGNATURE', occurredAt: '2025-11-04T10:00:00Z' }),
+        ...n(1, { label: 'shop', tag: null, useCase: 'IDENTITY_READ', occurredAt: '2025-11-05T10:00:00Z' }),
+        ...n(1, { label: 'shop', tag: 'Checkout', useCase: 'SIGNATURE', occurredAt: '2025-11-06T10:00:00Z' }),
+        ...n(1, { label: 'bank', tag: null, useCase: 'FILE_PRINT', occurredAt: '2025-11-30T23:59:59.999Z' }),
+        ...n(1, { label: 'shop', tag: 'checkout', useCase: 'SIGNATURE', occurredAt: '2025-12-01T00:00:00Z' }),
+      ],
+    });
+  });
+
+  const HEADER = ['period', 'label', 'tag', 'IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT', 'total'];
+
+  /** The report page's table and its CSV, which must be identical. */
+  async function report(query: string, as: DashboardClient = admin): Promise<{ table: string[][]; total: string; text: string }> {
+    const page = await as.get(`${REPORTS}?${query}`);
+    expect(page.status).toBe(200);
+    const table = page.text.includes('id="report-table"') ? tableCells(page.text, 'report-table') : [];
+    const csv = await as.get(`${REPORTS}.csv?${query}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="cardlink-acme-(transactions|installs)-[\d-]+-[\d-]+\.csv"$/);
+    const rows = parseCsv(csv.text);
+    if (table.length) expect(rows).toEqual(table);
+    else expect(rows).toHaveLength(1);
+    // the page's CSV link asks for exactly this report
+    const link = /id="csv-link" href="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+    expect(parseCsv((await as.get(link)).text)).toEqual(rows);
+    return { table, total: /id="report-total">(\d+)</.exec(page.text)![1]!, text: page.text };
+  }
+
+  it('counts transactions per month, label and tag, one column per use case; a missing tag is its own row', async () => {
+    const r = await report('submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1');
+    expect(r.table).toEqual([
+      HEADER,
+      ['2025-10', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-10', 'shop', 'checkout', '0', '0', '2', '1', '0', '0', '0', '3'],
+      ['2025-11', 'bank', '', '0', '0', '0', '0', '0', '0', '1', '1'],
+      ['2025-11', 'bank', 'loan', '0', '3', '0', '0', '0', '0', '0', '3'],
+      ['2025-11', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-11', 'shop', 'Checkout', '0', '0', '1', '0', '0', '0', '0', '1'],
+      ['2025-11', 'shop', 'checkout', '0', '0', '3', '0', '0', '0', '0', '3'],
+    ]);
+    expect(r.total).toBe('13');
+    // the chart: one bar segment per (month, use case) with a count
+    expect(r.text).toContain('<figure class="chart" id="report-chart">');
+    expect([...r.text.matchAll(/<rect class="bar"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
+      '2025-10 IDENTITY_READ: 1',
+      '2025-10 SIGNATURE: 2',
+      '2025-10 PIN_VERIFICATION: 1',
+      '2025-11 IDENTITY_READ: 1',
+      '2025-11 AUTHENTICATION: 3',
+      '2025-11 SIGNATURE: 4',
+      '2025-11 FILE_PRINT: 1',
+    ]);
+  });
+
+  it('groups by label only, or over the whole range, filters by label and by success', async () => {
+    expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range&byLabel=1')).table).toEqual([
+      ['period', 'label', ...HEADER.slice(3)],
+      ['2025-10-01/2025-11-30', 'bank', '0', '3', '0', '0', '0', '0', '1', '4'],
+      ['2025-10-01/2025-11-30', 'shop', '2', '0', '6', '1', '0', '0', '0', '9'],
+    ]);
+    const bank = await report('submitted=1&from=2025-10&to=2025-11&period=month&byLabel=1&byTag=1&label=bank');
+    expect(bank.table.slice(1).map((r) => r.slice(0, 3))).toEqual([['2025-11', 'bank', ''], ['2025-11', 'bank', 'loan']]);
+    expect(bank.total).toBe('4');
+    expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range&okOnly=1')).total).toBe('12');
+    // day by day, one day
+    expect((await report('submitted=1&from=2025-11-30&to=2025-11-30&period=day&byLabel=1&byTag=1')).table.slice(1)).toEqual([
+      ['2025-11-30', 'bank', '', '0', '0', '0', '0', '0', '0', '1', '1'],
+    ]);
+    // the boundaries are whole UTC days: 2025-09-30T23:59:59.999Z and 2025-12-01T00:00:00Z stay out
+    expect((await report('submitted=1&from=2025-09-30&to=2025-12-01&period=range')).total).toBe('15');
+  });
+
+  it('counts distinct active devices per month and label (install model)', async () => {
+    const r = await report('submitted=1&model=installs&from=2025-10-01&to=2025-11-30&period=month&byLabel=1');
+    expect(r.table).toEqual([
+      ['period', 'label', 'active_devices'],
+      ['2025-10', 'shop', '1'],
+      ['2025-11', 'bank', '2'],
+      ['2025-11', 'shop', '2'],
+    ]);
+    expect(r.total).toBe('2');
+    expect([...r.text.matchAll(/<circle class="point"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
+      '2025-10 shop: 1',
+      '2025-11 shop: 2',
+      '2025-10 bank: 0',
+      '2025-11 bank: 2',
+    ]);
+    const byTag = await report('submitted=1&model=installs&from=2025-11-01&to=2025-11-30&period=range&byLabel=1&byTag=1');
+    expect(byTag.table.slice(1)).toEqual([
+      ['2025-11-01/2025-11-30', 'bank', '', '1'],
+      ['2025-11-01/2025-11-30', 'bank', 'loan', '1'],
+      ['2025-11-01/2025-11-30', 'shop', '', '1'],
+      ['2025-11-01/2025-11-30', 'shop', 'Checkout', '1'],
+      ['2025-11-01/2025-11-30', 'shop', 'checkout', '2'],
+    ]);
+    expect((await report('submitted=1&model=installs&from=2025-10-01&to=2025-11-30&period=range')).table).toEqual([
+      ['period', 'active_devices'],
+      ['2025-10-01/2025-11-30', '2'],
+    ]);
+  });
+
+  it('is readable by a business user; refuses bad ranges with 400', async () => {
+    const c = new DashboardClient(h.url);
+    await c.login(BUSINESS.email, BUSINESS.password);
+    expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range', c)).total).toBe('13');
+    for (const q of ['from=2025-12-01&to=2025-11-01', 'from=2025-02-30&to=2025-03-01', 'from=yesterday&to=2025-11-01', 'from=2020-01-01&to=2025-01-01&period=day', 'model=magic', 'label=%3Cb%3E']) {
+      expect((await admin.get(`${REPORTS}?${q}`)).status, q).toBe(400);
+      expect((await admin.get(`${REPORTS}.csv?${q}`)).status, q).toBe(400);
+    }
+    // the default page: the last twelve months by month, label and tag
+    const page = await admin.get(REPORTS);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('name="byTag" value="1" checked');
+  });
+});
