@@ -20,6 +20,23 @@ const connectorData = join(home, 'connector');
 
 mkdirSync(join(home, 'ds'), { recursive: true });
 
+// 0. Build the demo site (and the SDK it embeds) first, pointed at this connector.
+const demo = existsSync(join(root, 'demo-site/package.json'));
+if (demo) {
+  process.stdout.write('[demo] building the demo site...\n');
+  try {
+    execFileSync('pnpm', ['--filter', '@cardlink/demo-site...', 'run', 'build'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, VITE_CONNECTOR_URL: `https://localhost:${CONNECTOR_PORT}` },
+    });
+  } catch (e) {
+    process.stderr.write(`${e.stdout ?? ''}${e.stderr ?? ''}[demo] build failed\n`);
+    process.exit(1);
+  }
+}
+
 /** Run a ds admin command; "already exists" is fine on a second start. */
 function dsAdmin(...args) {
   try {
@@ -99,8 +116,7 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-// 4. The demo site.
-const demo = existsSync(join(root, 'demo-site/package.json'));
+// 4. The demo site (built above), served by vite preview.
 if (demo) {
   await start('demo', 'pnpm', ['--filter', '@cardlink/demo-site', 'exec', 'vite', 'preview', '--port', String(DEMO_PORT), '--strictPort', '--host', 'localhost'], {
     ready: /localhost/,
