@@ -13,3 +13,6 @@ export * as tokens from './services/tokens.js';
 export * as devices from './services/devices.js';
 export * as reports from './services/reports.js';
 export * as releases from './services/releases.js';
+export * as users from './services/users.js';
+export * as audit from './services/audit.js';
+export * as fleet from './services/fleet.js';

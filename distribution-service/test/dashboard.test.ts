@@ -315,10 +315,9 @@ describe('billing reports', () => {
       ['2025-11', 'shop', '2'],
     ]);
     expect(r.total).toBe('2');
-    expect([...r.text.matchAll(/<circle class="point"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
+    expect([...r.text.matchAll(/<rect class="bar"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
       '2025-10 shop: 1',
       '2025-11 shop: 2',
-      '2025-10 bank: 0',
       '2025-11 bank: 2',
     ]);
     const byTag = await report('submitted=1&model=installs&from=2025-11-01&to=2025-11-30&period=range&byLabel=1&byTag=1');

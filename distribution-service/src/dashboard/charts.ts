@@ -2,9 +2,9 @@ import type { BillingChart } from '../services/reports.js';
 import { html, type Html } from './html.js';
 
 /**
- * Server-rendered SVG charts: no script, no external assets, so they pass a strict CSP and
+ * Server-rendered SVG charts (stacked or grouped bars): no script, no external assets, so they pass a strict CSP and
  * print well. Colours use presentation attributes (a CSP without 'unsafe-inline' blocks style
- * attributes). Each bar segment and point carries a <title> with its exact value; the table
+ * attributes). Each bar (segment) carries a <title> with its exact value; the table
  * under the chart is the accessible form of the same data.
  */
 const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#8c7a00', '#222222', '#999999', '#882255'];
@@ -80,17 +80,21 @@ export function renderChart(chart: BillingChart, title: string, id: string): Htm
     });
     body = html`${axes(max, step, periods, xAt)}<g class="bars">${bars}</g>`;
   } else {
+    // Side by side per period: equal values of two series stay visible (lines would overlap).
     const { max: m, step } = niceScale(Math.max(...shown.flatMap((s) => s.values)));
     max = m;
-    const y = (v: number) => M.top + PH - (v / max) * PH;
-    const lines = shown.map((s) => {
-      const colour = colourOf.get(s.name)!;
-      const points = s.values.map((v, i) => `${xAt(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-      return html`<g class="series"><polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"/>${s.values.map(
-        (v, i) => html`<circle class="point" cx="${xAt(i)}" cy="${y(v)}" r="3.5" fill="${colour}"><title>${periods[i]} ${s.name}: ${v}</title></circle>`,
-      )}</g>`;
+    const groupW = Math.max(2, Math.min(shown.length * 28, slot * 0.8));
+    const barW = groupW / shown.length;
+    const bars: Html[] = [];
+    periods.forEach((p, i) => {
+      shown.forEach((s, k) => {
+        const v = s.values[i]!;
+        if (v === 0) return;
+        const h = (v / max) * PH;
+        bars.push(html`<rect class="bar" x="${xAt(i) - groupW / 2 + k * barW}" y="${M.top + PH - h}" width="${Math.max(1, barW - 1)}" height="${h}" fill="${colourOf.get(s.name)}"><title>${p} ${s.name}: ${v}</title></rect>`);
+      });
     });
-    body = html`${axes(max, step, periods, xAt)}${lines}`;
+    body = html`${axes(max, step, periods, xAt)}<g class="bars">${bars}</g>`;
   }
   return html`<figure class="chart" id="${id}">
 <figcaption id="${id}-title">${title}</figcaption>

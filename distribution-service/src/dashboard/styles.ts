@@ -31,9 +31,10 @@ td.no-tag::before{content:"(no tag)";color:#6b6b6b;font-style:italic}
 form.inline{display:inline}
 form.stack{display:grid;gap:8px;max-width:520px;background:#fff;padding:12px 14px;border:1px solid #c9d2de;border-radius:6px}
 form.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;background:#fff;padding:10px 12px;border:1px solid #c9d2de;border-radius:6px}
-form.row label,form.stack label{display:flex;flex-direction:column;font-weight:600;font-size:.9em;gap:3px}
+form .field{display:flex;flex-direction:column;gap:3px}
+form .field>label{font-weight:600;font-size:.9em}
 form fieldset{border:1px solid #c9d2de;border-radius:4px;padding:4px 8px}
-form fieldset label{flex-direction:row !important;font-weight:400 !important;gap:4px !important}
+form fieldset label,form label.check{display:inline-flex;align-items:center;gap:4px;font-size:.9em}
 input,select{font:inherit;padding:4px 6px;border:1px solid #8a96a3;border-radius:4px;background:#fff}
 input[aria-invalid=true]{border-color:#b00020}
 button{font:inherit;padding:5px 12px;border-radius:4px;border:1px solid #16324f;background:#16324f;color:#fff;cursor:pointer}

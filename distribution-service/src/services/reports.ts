@@ -84,8 +84,8 @@ export interface ChartSeries {
 }
 
 export interface BillingChart {
-  /** stacked: bars whose segments are the series (transactions per use case); lines: one line per series. */
-  kind: 'stacked' | 'lines';
+  /** stacked: bars whose segments are the series (transactions per use case); grouped: one bar per series side by side. */
+  kind: 'stacked' | 'grouped';
   periods: string[];
   series: ChartSeries[];
 }
@@ -223,7 +223,7 @@ export async function billingReport(ctx: ServiceContext, input: BillingQuery): P
     query: q,
     table: { columns: [...keyColumns, 'active_devices'], firstNumeric: keyColumns.length, rows },
     chart: {
-      kind: 'lines',
+      kind: 'grouped',
       periods,
       series: [...series].slice(0, MAX_CHART_SERIES).map(([name, values]) => ({ name, values })),
     },

@@ -31,7 +31,13 @@ export function appRoutes(app: FastifyInstance, deps: DashboardDeps): void {
     const csrf = deps.csrf(request, reply);
     const admin = user.role === 'admin';
     const base = orgPath(org, '/apps/', { v: a.label });
-    const invalid = (form: FormState['form']) => (o.form === form && o.error ? html` aria-invalid="true" aria-describedby="page-error"` : '');
+    const failed = (form: FormState['form']) => o.form === form && o.error !== undefined;
+    const invalid = (form: FormState['form']) => (failed(form) ? html` aria-invalid="true"` : '');
+    /** The field's hint, and the page's error message when it concerns this field. */
+    const describedBy = (form: FormState['form'], hint?: string) => {
+      const ids = [hint, failed(form) ? 'page-error' : undefined].filter(Boolean).join(' ');
+      return ids ? html` aria-describedby="${ids}"` : '';
+    };
     const typed = (form: FormState['form'], fallback: string) => (o.form === form && o.value !== undefined ? o.value : fallback);
 
     const originRows = origins.map(
@@ -66,8 +72,8 @@ ${originRows.length
   : html`<p>No origin yet: no page can use the connectors under this label.</p>`}
 ${admin
   ? html`<form class="row" method="post" action="${base}/origins">${csrfField(csrf)}
-<label for="origin">Add origin <span class="hint" id="origin-hint">https://host[:port], https://*.domain, or http://localhost[:port] / http://127.0.0.1[:port]; no path</span>
-<input id="origin" name="origin" required maxlength="255" size="40" placeholder="https://app.example.com" aria-describedby="origin-hint" value="${typed('origin', '')}"${invalid('origin')}></label>
+<div class="field"><label for="origin">Add origin</label> <span class="hint" id="origin-hint">https://host[:port], https://*.domain, or http://localhost[:port] / http://127.0.0.1[:port]; no path</span>
+<input id="origin" name="origin" required maxlength="255" size="40" placeholder="https://app.example.com"${describedBy('origin', 'origin-hint')} value="${typed('origin', '')}"${invalid('origin')}></div>
 <button type="submit">Add origin</button></form>`
   : ''}
 
@@ -81,12 +87,12 @@ ${deviceRows.length
 ${admin
   ? html`<h2>Settings</h2>
 <form class="row" method="post" action="${base}/name">${csrfField(csrf)}
-<label for="app-name">Name <input id="app-name" name="name" required maxlength="200" value="${typed('name', a.name)}"${invalid('name')}></label>
+<div class="field"><label for="app-name">Name</label> <input id="app-name" name="name" required maxlength="200" value="${typed('name', a.name)}"${describedBy('name')}${invalid('name')}></div>
 <button type="submit" class="secondary">Rename</button></form>
 <p></p>
 <form class="row" method="post" action="${base}/label">${csrfField(csrf)}
-<label for="app-label">Label <span class="hint">transactions already recorded keep the old label</span>
-<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}" value="${typed('label', a.label)}"${invalid('label')}></label>
+<div class="field"><label for="app-label">Label</label> <span class="hint" id="app-label-hint">transactions already recorded keep the old label</span>
+<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}"${describedBy('label', 'app-label-hint')} value="${typed('label', a.label)}"${invalid('label')}></div>
 <button type="submit" class="secondary">Change label</button></form>`
   : ''}`,
     );

@@ -39,11 +39,11 @@ export function configRoutes(app: FastifyInstance, deps: DashboardDeps): void {
 ${user.role === 'admin'
   ? html`<h2>Change</h2>
 <form class="stack" method="post" action="${orgPath(org, '/config')}">${csrfField(csrf)}
-<label for="cycle">Sync cycle in seconds <span class="hint" id="cycle-hint">${MIN_CYCLE_SECONDS}–${MAX_CYCLE_SECONDS}; empty for no override</span>
-<input id="cycle" name="cycle" type="number" min="${MIN_CYCLE_SECONDS}" max="${MAX_CYCLE_SECONDS}" step="1" value="${cycle}" aria-describedby="cycle-hint"${o.error ? html` aria-invalid="true"` : ''}></label>
-<label for="log-level">Log level <select id="log-level" name="logLevel"><option value="">no override</option>${LOG_LEVELS.map(
+<div class="field"><label for="cycle">Sync cycle in seconds</label> <span class="hint" id="cycle-hint">${MIN_CYCLE_SECONDS}–${MAX_CYCLE_SECONDS}; empty for no override</span>
+<input id="cycle" name="cycle" type="number" min="${MIN_CYCLE_SECONDS}" max="${MAX_CYCLE_SECONDS}" step="1" value="${cycle}" aria-describedby="cycle-hint"${o.error ? html` aria-invalid="true"` : ''}></div>
+<div class="field"><label for="log-level">Log level</label> <select id="log-level" name="logLevel"><option value="">no override</option>${LOG_LEVELS.map(
       (l) => html`<option value="${l}"${level === l ? html` selected` : ''}>${l}</option>`,
-    )}</select></label>
+    )}</select></div>
 <button type="submit">Save configuration</button></form>`
   : ''}`,
     );

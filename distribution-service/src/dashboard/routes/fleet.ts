@@ -68,10 +68,10 @@ export function fleetRoutes(app: FastifyInstance, deps: DashboardDeps): void {
 <p class="hint">Online: synced within its cycle plus ${formatDuration(ctx.config.dashboard.fleetGraceSeconds)}; late: missed a sync;
 offline: silent for more than ${ctx.config.dashboard.offlineAfterCycles} cycles. The cycle is the one the DS gave the device at its last sync.</p>
 <form class="row" method="get" action="${orgPath(org, '/devices')}" role="search">
-<label for="f-q">Search <input id="f-q" name="q" type="search" maxlength="200" value="${search ?? ''}" placeholder="id, version, OS or error"></label>
-<label for="f-status">Status <select id="f-status" name="status"><option value="">any</option>${FLEET_STATUSES.map((s) => html`<option value="${s}"${sel(status, s)}>${s}</option>`)}</select></label>
-<label for="f-version">Version <select id="f-version" name="version"><option value="">any</option>${view.versions.map((v) => html`<option value="${v}"${sel(version, v)}>${v}</option>`)}</select></label>
-<label for="f-cors">Origin list <select id="f-cors" name="cors"><option value="">any</option><option value="current"${sel(cors, 'current')}>current</option><option value="outdated"${sel(cors, 'outdated')}>outdated</option></select></label>
+<div class="field"><label for="f-q">Search</label> <input id="f-q" name="q" type="search" maxlength="200" value="${search ?? ''}" placeholder="id, version, OS or error"></div>
+<div class="field"><label for="f-status">Status</label> <select id="f-status" name="status"><option value="">any</option>${FLEET_STATUSES.map((s) => html`<option value="${s}"${sel(status, s)}>${s}</option>`)}</select></div>
+<div class="field"><label for="f-version">Version</label> <select id="f-version" name="version"><option value="">any</option>${view.versions.map((v) => html`<option value="${v}"${sel(version, v)}>${v}</option>`)}</select></div>
+<div class="field"><label for="f-cors">Origin list</label> <select id="f-cors" name="cors"><option value="">any</option><option value="current"${sel(cors, 'current')}>current</option><option value="outdated"${sel(cors, 'outdated')}>outdated</option></select></div>
 <button type="submit">Filter</button> <a href="${orgPath(org, '/devices')}">Clear</a>
 </form>
 <p role="status">${view.total} device${view.total === 1 ? '' : 's'} match.</p>

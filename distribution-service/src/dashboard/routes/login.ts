@@ -28,8 +28,8 @@ export function loginRoutes(app: FastifyInstance, deps: DashboardDeps): void {
 <form class="stack" method="post" action="${BASE}/login">
 <input type="hidden" name="_csrf" value="${token}">
 <input type="hidden" name="next" value="${safeNext(o.next)}">
-<label for="email">Email <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${o.email ?? ''}"${invalid ? html` aria-invalid="true"` : ''}></label>
-<label for="password">Password <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${invalid ? html` aria-invalid="true"` : ''}></label>
+<div class="field"><label for="email">Email</label> <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${o.email ?? ''}"${invalid ? html` aria-invalid="true"` : ''}></div>
+<div class="field"><label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${invalid ? html` aria-invalid="true"` : ''}></div>
 <button type="submit">Log in</button>
 </form>`,
         ),

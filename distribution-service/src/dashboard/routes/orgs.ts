@@ -31,7 +31,7 @@ export function orgRoutes(app: FastifyInstance, deps: DashboardDeps): void {
       user.role === 'admin' && user.orgId === null
         ? html`<h2>New organisation</h2>
 <form class="row" method="post" action="${BASE}/orgs">${csrfField(csrf)}
-<label for="org-name">Name <input id="org-name" name="name" required maxlength="100" pattern="[A-Za-z0-9][A-Za-z0-9 ._\\-]{0,99}"></label>
+<div class="field"><label for="org-name">Name</label> <input id="org-name" name="name" required maxlength="100" pattern="[A-Za-z0-9][A-Za-z0-9 ._\\-]{0,99}"></div>
 <button type="submit">Create organisation</button></form>`
         : '';
     reply.type('text/html; charset=utf-8');
@@ -74,9 +74,9 @@ ${create}`,
     const create = admin
       ? html`<h2>New application</h2>
 <form class="row" method="post" action="${orgPath(org, '/apps')}">${csrfField(csrf)}
-<label for="app-label">Label <span class="hint">billing key, A-Z a-z 0-9 . _ : -</span>
-<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}" value="${v.label ?? ''}"></label>
-<label for="app-name">Name <input id="app-name" name="name" maxlength="200" value="${v.name ?? ''}"></label>
+<div class="field"><label for="app-label">Label</label> <span class="hint" id="app-label-hint">billing key, A-Z a-z 0-9 . _ : -</span>
+<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}" aria-describedby="app-label-hint" value="${v.label ?? ''}"></div>
+<div class="field"><label for="app-name">Name</label> <input id="app-name" name="name" maxlength="200" value="${v.name ?? ''}"></div>
 <button type="submit">Create application</button></form>`
       : '';
     reply.status(o.status ?? 200).type('text/html; charset=utf-8');

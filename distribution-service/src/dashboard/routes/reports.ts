@@ -120,18 +120,18 @@ export function reportRoutes(app: FastifyInstance, deps: DashboardDeps): void {
       html`<h1>Billing reports of ${org.name}</h1>
 <form class="row" method="get" action="${base}" aria-label="Report">
 <input type="hidden" name="submitted" value="1">
-<label for="r-model">Business model <select id="r-model" name="model">
+<div class="field"><label for="r-model">Business model</label> <select id="r-model" name="model">
 <option value="transactions"${sel(transactions)}>Transaction based: counts per use case</option>
-<option value="installs"${sel(!transactions)}>Install based: distinct active devices</option></select></label>
-<label for="r-from">From <input id="r-from" name="from" type="date" required value="${q.from}"></label>
-<label for="r-to">To (inclusive) <input id="r-to" name="to" type="date" required value="${q.to}"></label>
-<label for="r-period">Per <select id="r-period" name="period">
-<option value="month"${sel(q.period === 'month')}>month</option><option value="day"${sel(q.period === 'day')}>day</option><option value="range"${sel(q.period === 'range')}>whole range</option></select></label>
+<option value="installs"${sel(!transactions)}>Install based: distinct active devices</option></select></div>
+<div class="field"><label for="r-from">From</label> <input id="r-from" name="from" type="date" required value="${q.from}"></div>
+<div class="field"><label for="r-to">To (inclusive)</label> <input id="r-to" name="to" type="date" required value="${q.to}"></div>
+<div class="field"><label for="r-period">Per</label> <select id="r-period" name="period">
+<option value="month"${sel(q.period === 'month')}>month</option><option value="day"${sel(q.period === 'day')}>day</option><option value="range"${sel(q.period === 'range')}>whole range</option></select></div>
 <fieldset><legend>Rows by</legend>
 <label><input type="checkbox" name="byLabel" value="1"${chk(q.byLabel)}> label</label>
 <label><input type="checkbox" name="byTag" value="1"${chk(q.byTag)}> tag</label></fieldset>
-<label for="r-label">Only label <select id="r-label" name="label"><option value="">all labels</option>${labels.map((l) => html`<option value="${l}"${sel(q.label === l)}>${l}</option>`)}</select></label>
-<label><span><input type="checkbox" name="okOnly" value="1"${chk(q.okOnly)}> successful only</span></label>
+<div class="field"><label for="r-label">Only label</label> <select id="r-label" name="label"><option value="">all labels</option>${labels.map((l) => html`<option value="${l}"${sel(q.label === l)}>${l}</option>`)}</select></div>
+<label class="check"><input type="checkbox" name="okOnly" value="1"${chk(q.okOnly)}> successful only</label>
 <button type="submit">Show</button>
 </form>
 <p class="hint">Shortcuts: ${shortcut('this month', `${thisMonth}-01`, new Date(now).toISOString().slice(0, 10), 'range')} ·
