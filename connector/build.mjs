@@ -1,10 +1,19 @@
 // Bundle the connector into one ESM file (smaller, faster start, what updates ship).
 // Native modules stay external: they are compiled for the machine.
 import { build } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The version is baked into the bundle (and written to VERSION beside it): a release package
+// really is the version its signed manifest names. CARDLINK_BUILD_VERSION overrides package.json;
+// CARDLINK_BUILD_OUTDIR builds elsewhere (release builds, update tests).
+const version = process.env.CARDLINK_BUILD_VERSION || JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version;
+const outdir = process.env.CARDLINK_BUILD_OUTDIR || 'dist';
 
 await build({
   entryPoints: { connector: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir,
+  define: { __CARDLINK_BUILD_VERSION__: JSON.stringify(version) },
   // Dynamic imports (DS client, certificate minting, virtual card) become chunks loaded on
   // demand, so an idle connector parses and keeps only what it uses.
   splitting: true,
@@ -20,3 +29,5 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+mkdirSync(outdir, { recursive: true });
+writeFileSync(join(outdir, 'VERSION'), `${version}\n`);

@@ -68,7 +68,8 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.destroy();
   const server = createHttpsServer(creds, (req, res) => handle(req, res));
-  const port = await listen(server, opts.port, opts.host);
+  // A supervised worker never listens: the supervisor owns the socket and hands it connections.
+  const port = opts.worker ? opts.port : await listen(server, opts.port, opts.host);
   handle = createHandler({
     port,
     engine,
@@ -81,7 +82,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   });
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
-  writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
+  if (!opts.worker) writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
   const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
   log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
 
@@ -106,7 +107,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
       await readers.close();
-      removeRuntime(opts.dataDir);
+      if (!opts.worker) removeRuntime(opts.dataDir);
       db.close();
       log.flush();
     },
@@ -149,6 +150,8 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
     cliCycleExplicit: opts.dsCycleExplicit,
     initialDelayMaxSeconds: opts.dsInitialDelayMaxSeconds,
   });
-  scheduler.start();
+  // A supervised worker syncs only while it is the routed one (the supervisor activates it).
+  if (opts.worker) client.restore();
+  else scheduler.start();
   return { client, scheduler };
 }

@@ -2,17 +2,26 @@ import { Command, CommanderError } from 'commander';
 import { startCommand } from './start-command.js';
 import { trustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
+import { releaseCommand } from '../release/release-cli.js';
 import { OptionError } from '../config/options.js';
 import { CONNECTOR_VERSION } from '../version.js';
 
 const program = new Command('connector')
   .description('Cardlink local smart-card connector')
   .version(CONNECTOR_VERSION)
+  // `connector release pack --version X`: options after a subcommand belong to it.
+  .enablePositionalOptions()
   .exitOverride()
   .addCommand(
     startCommand(async (opts) => {
+      if (opts.supervise) {
+        const { runSupervisor } = await import('../supervisor/run.js');
+        await runSupervisor(opts);
+        return;
+      }
       const { startConnector } = await import('../app.js');
       const running = await startConnector(opts);
+      if (opts.worker) (await import('../supervisor/worker.js')).runAsWorker(running, opts);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -25,10 +34,11 @@ const program = new Command('connector')
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
-      process.stdout.write(`connector ready on ${running.url}/graphql\n`);
+      if (!opts.worker) process.stdout.write(`connector ready on ${running.url}/graphql\n`);
     }),
   )
   .addCommand(trustCommand())
+  .addCommand(releaseCommand())
   .addCommand(statusCommand());
 
 try {

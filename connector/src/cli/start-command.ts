@@ -31,6 +31,24 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
       new Option('--max-body <bytes>', 'largest request body').default(256 * 1024).argParser(parsePositiveInt('max-body', 1024, 64 * 1024 * 1024)),
     )
     .addOption(new Option('--virtual-card <profile>', 'use an in-process virtual eID card instead of PC/SC').choices(['1.7', '1.8']))
+    .addOption(new Option('--supervise', 'run under the update supervisor (owns the socket; zero-downtime updates and rollback)'))
+    .addOption(new Option('--worker', 'internal: run as the supervisor\'s worker').hideHelp())
+    .addOption(new Option('--update.key <file>', 'Ed25519 release public key (PEM), pinned into the data dir at the first start'))
+    .addOption(
+      new Option('--update.grace <seconds>', 'after a handover, how long the previous version stays ready for a rollback')
+        .default(10)
+        .argParser(parsePositiveInt('update.grace', 0, 3600)),
+    )
+    .addOption(
+      new Option('--update.idle <seconds>', 'recommended updates apply after this long without a request')
+        .default(60)
+        .argParser(parsePositiveInt('update.idle', 0, 86_400)),
+    )
+    .addOption(
+      new Option('--update.health-timeout <seconds>', 'a new version must start and pass its health check within this')
+        .default(30)
+        .argParser(parsePositiveInt('update.health-timeout', 1, 600)),
+    )
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       const tokenFile = o['ds.tokenFile'] ?? o['ds.token-file'];
       let dsToken = o['ds.token'] as string | undefined;
@@ -53,6 +71,12 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         rateLimit: o.rateLimit as number,
         maxBodyBytes: o.maxBody as number,
         virtualCard: o.virtualCard as StartOptions['virtualCard'],
+        supervise: o.supervise === true,
+        worker: o.worker === true,
+        updateKeyFile: o['update.key'] ? resolve(o['update.key'] as string) : undefined,
+        updateGraceSeconds: o['update.grace'] as number,
+        updateIdleSeconds: o['update.idle'] as number,
+        updateHealthTimeoutSeconds: (o['update.healthTimeout'] ?? o['update.health-timeout']) as number,
       });
     });
 }

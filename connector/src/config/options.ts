@@ -22,6 +22,18 @@ export interface StartOptions {
   /** Largest request body accepted, in bytes (file uploads have their own per-type limit). */
   maxBodyBytes: number;
   virtualCard: '1.7' | '1.8' | undefined;
+  /** Run as the supervisor: own the socket, run the connector as a worker child, apply updates. */
+  supervise?: boolean;
+  /** Run as a supervised worker (internal): serve sockets handed over IPC, sync only when told. */
+  worker?: boolean;
+  /** Release public key to pin at install (`--update.key`). */
+  updateKeyFile?: string | undefined;
+  /** Seconds the previous worker stays available for a rollback after a handover. */
+  updateGraceSeconds?: number;
+  /** Seconds without a request before a recommended update applies. */
+  updateIdleSeconds?: number;
+  /** Seconds a new worker has to start and pass its health check. */
+  updateHealthTimeoutSeconds?: number;
 }
 
 export class OptionError extends Error {

@@ -14,6 +14,7 @@ import { DsRequestError } from './ds-http.js';
 import { createKeyAndCsr, csrForKey } from './device-key.js';
 import { signedHeaders } from './request-signature.js';
 import { refuseCertificate } from './certificate-check.js';
+import type { UpdateHooks } from '../update/agent.js';
 import { MAX_BATCH, type CorsPayload, type DsConfigPayload, type RegisterResponse, type RenewalWindow, type SyncRequest, type SyncResponse } from './ds-protocol.js';
 
 export const STATE = {
@@ -64,6 +65,8 @@ const OS = `${platform()} ${release()} ${arch()}`;
  */
 export class DsClient {
   private lastError: string | null = null;
+  /** Set by a supervised worker: reports update status and takes offers (src/update/agent.ts). */
+  updates: UpdateHooks | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly d: DsClientDeps) {
@@ -128,6 +131,7 @@ export class DsClient {
       ...(this.d.state.get<CorsPayload>(STATE.cors) ? { corsVersion: this.d.state.get<CorsPayload>(STATE.cors)!.version } : {}),
       ...(this.config() ? { configVersion: this.config()!.version } : {}),
       transactions: batch,
+      ...(this.updates ? { updateStatus: this.updates.status() } : {}),
     };
     const body = JSON.stringify(request);
     let res: SyncResponse;
@@ -147,6 +151,7 @@ export class DsClient {
     else if (res.certificateError) this.d.log.warn({ code: res.certificateError.code }, 'DS refused our certificate request');
     // After a renewal the window in the answer belongs to the new certificate.
     this.apply(res.cors, res.config, res.renewal);
+    if (res.update && this.updates) this.updates.offer(res.update);
     this.lastError = null;
     const hint = Number.isFinite(res.nextSyncAfterSeconds) && res.nextSyncAfterSeconds > 0 ? res.nextSyncAfterSeconds : undefined;
     return { nextSyncAfterSeconds: hint ?? 0, acknowledged, ...(renewedSerial ? { renewedSerial } : {}) };

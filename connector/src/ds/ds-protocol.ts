@@ -49,6 +49,16 @@ export interface SyncRequest {
   corsVersion?: number;
   configVersion?: number;
   transactions: Transaction[];
+  /** Connectors that can update: the running version and versions that failed here (PROTOCOL.md, "Updates"). */
+  updateStatus?: { current?: string; failed?: { version: string; reason: string }[] };
+}
+
+/** A release the DS offers this device. */
+export interface UpdateOfferPayload {
+  release: { manifest: string; signature: string };
+  /** Path of the package on the DS. */
+  url: string;
+  flag: string;
 }
 
 export interface SyncResponse {
@@ -60,6 +70,7 @@ export interface SyncResponse {
   renewal?: RenewalWindow;
   nextSyncAfterSeconds: number;
   serverTime: string;
+  update?: UpdateOfferPayload;
 }
 
 /** Most transactions one sync may carry. */

@@ -68,6 +68,8 @@ export class SyncScheduler {
   }
 
   start(): void {
+    // Startable again after stop(): a supervised worker is activated again after a rollback.
+    this.stopped = false;
     this.client.restore();
     if (!this.client.deviceId) {
       this.schedule(0, 'register');

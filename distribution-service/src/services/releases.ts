@@ -181,8 +181,8 @@ export async function versionReport(ctx: ServiceContext, org?: string): Promise<
       version: d.version,
       lastSyncAt: d.lastSyncAt,
       status: pending && !failedOffer ? 'offered' : failedNewer ? 'failed' : 'up-to-date',
-      offeredVersion: pending?.version ?? null,
-      offeredAt: pending?.offeredAt ?? null,
+      offeredVersion: pending && !failedOffer ? pending.version : null,
+      offeredAt: pending && !failedOffer ? pending.offeredAt : null,
       failed: fails,
     };
   });
