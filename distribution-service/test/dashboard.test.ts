@@ -82,6 +82,20 @@ describe('applications and origins', () => {
     expect((await admin.submit('/dashboard/orgs/acme/apps/retail-bank', '/dashboard/orgs/acme/apps/retail-bank/label', { label: 'shop' })).status).toBe(409);
   });
 
+  it('lets an admin of every organisation create organisations and see the users', async () => {
+    const r = await admin.submit('/dashboard/', '/dashboard/orgs', { name: 'Initech' });
+    expect(r.location).toBe('/dashboard/orgs/Initech?done=org-created');
+    expect((await admin.get(r.location!)).text).toContain('Organisation created.');
+    expect((await admin.submit('/dashboard/', '/dashboard/orgs', { name: 'Initech' })).status).toBe(409);
+    expect((await admin.submit('/dashboard/', '/dashboard/orgs', { name: '<bad>' })).status).toBe(400);
+    const home = await admin.get('/dashboard/');
+    expect(home.text).toContain('href="/dashboard/orgs/Initech"');
+    const people = await admin.get('/dashboard/users');
+    expect(people.text).toContain(ADMIN.email);
+    expect(people.text).toContain(BUSINESS.email);
+    expect(people.text).not.toContain('scrypt$');
+  });
+
   it('keeps an audit log of who changed which origin, application and configuration, CLI changes included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-audit-'));
     try {
@@ -332,6 +346,23 @@ describe('billing reports', () => {
       ['period', 'active_devices'],
       ['2025-10-01/2025-11-30', '2'],
     ]);
+  });
+
+  it('gives the same CSV from the admin command (ds report billing)', async () => {
+    let out = '';
+    const code = await runCli(
+      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', join(h.dir, 'ds.sqlite')],
+      { out: (t) => void (out += t), err: () => undefined },
+    );
+    expect(code).toBe(0);
+    const dashboardCsv = await admin.get(`${REPORTS}.csv?submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1`);
+    expect(out).toBe(dashboardCsv.text);
+    out = '';
+    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', join(h.dir, 'ds.sqlite')], {
+      out: (t) => void (out += t),
+      err: () => undefined,
+    });
+    expect(out).toBe('period,label,active_devices\r\n2025-10,shop,1\r\n2025-11,bank,2\r\n2025-11,shop,2\r\n');
   });
 
   it('is readable by a business user; refuses bad ranges with 400', async () => {

@@ -64,7 +64,7 @@ export function serveCommand(program: Command, env: CliEnv): void {
       const url = await ds.listen({ port: opts.port as number, host: String(opts.host) });
       // One machine-readable line on stdout: test harnesses wait for it to learn the port.
       env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db })}\n`);
-      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints }, 'DS listening');
+      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

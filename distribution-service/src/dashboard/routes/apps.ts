@@ -12,6 +12,8 @@ import { statusBadge } from './fleet.js';
 
 type Params = { org: string; label: string };
 
+const DEVICES_SHOWN = 50;
+
 interface FormState {
   status?: number;
   error?: string;
@@ -27,7 +29,10 @@ export function appRoutes(app: FastifyInstance, deps: DashboardDeps): void {
     const { user } = authOf(request);
     const a = await applications.requireApplication(ctx, org.id, label);
     const origins = (await ctx.repo.listOrigins(org.id)).filter((x) => x.label === a.label);
-    const f = await fleet(ctx, { org: org.id, pageSize: 1000 });
+    // Those still waiting for the list first; a long fleet is left to the fleet view's filter.
+    const f = await fleet(ctx, { org: org.id, cors: 'outdated', pageSize: DEVICES_SHOWN });
+    const current = f.devices.length < DEVICES_SHOWN ? (await fleet(ctx, { org: org.id, cors: 'current', pageSize: DEVICES_SHOWN - f.devices.length })).devices : [];
+    const listed = [...f.devices, ...current];
     const csrf = deps.csrf(request, reply);
     const admin = user.role === 'admin';
     const base = orgPath(org, '/apps/', { v: a.label });
@@ -47,7 +52,7 @@ ${admin
 <button class="danger" type="submit" aria-label="Remove ${x.origin}">Remove</button></form></td>`
   : ''}</tr>`,
     );
-    const deviceRows = f.devices.map(
+    const deviceRows = listed.map(
       (d) => html`<tr><td><a href="${url([orgPath(org, '/devices')], { q: d.id })}"><code>${d.id.slice(0, 8)}</code></a></td><td>${statusBadge(d.status)}</td>
 <td>${formatTime(d.lastContactAt)}</td><td class="num">${d.corsVersionSent === null ? '—' : `v${d.corsVersionSent}`}</td>
 <td>${d.corsCurrent ? html`<span class="current">yes</span>` : html`<span class="outdated">no, at its next sync</span>`}</td></tr>`,
@@ -81,7 +86,8 @@ ${admin
 <p>The origin list of ${org.name} is at version <strong>v${org.corsVersion}</strong>.
 <strong>${f.counts.corsCurrent} of ${f.counts.all}</strong> connectors got it with their last sync; the others get it at their next one.</p>
 ${deviceRows.length
-  ? html`<table id="app-devices"><thead><tr><th>Device</th><th>Status</th><th>Last contact</th><th class="num">List held</th><th>Latest list</th></tr></thead><tbody>${deviceRows}</tbody></table>`
+  ? html`<table id="app-devices"><thead><tr><th>Device</th><th>Status</th><th>Last contact</th><th class="num">List held</th><th>Latest list</th></tr></thead><tbody>${deviceRows}</tbody></table>
+${f.counts.all > listed.length ? html`<p><a href="${url([orgPath(org, '/devices')], { cors: 'outdated' })}">All ${f.counts.all - f.counts.corsCurrent} connectors still waiting for the latest list</a></p>` : ''}`
   : html`<p class="muted">No connector registered yet.</p>`}
 
 ${admin
