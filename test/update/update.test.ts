@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
@@ -13,6 +13,22 @@ import {
 
 const ORIGIN = 'https://shop.example.com';
 const GRACE_SECONDS = 4;
+const IDLE_SECONDS = 2;
+let supArgs: string[];
+
+/** Worker processes of the supervisor (Linux /proc). */
+function workerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === sup.child.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 let dir: string;
 let ds: TestDs;
@@ -42,7 +58,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cardlink-update-'));
   const root = buildRoot(join(dir, 'builds'));
   // Built one after the other: two cores, and other suites run meanwhile.
-  for (const v of ['1.0.0', '1.0.8', '1.1.0']) builds[v] = await buildVersion(root, v);
+  for (const v of ['1.0.0', '1.0.8', '1.1.0', '1.2.0']) builds[v] = await buildVersion(root, v);
   keys = releaseKeys(join(dir, 'keys'));
   ds = await startTestDs();
   await ds.addOrigin(ORIGIN);
@@ -50,10 +66,11 @@ beforeAll(async () => {
   dataDir = join(dir, 'data');
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, ds.token);
-  sup = await startSupervised(builds['1.0.0']!, [
+  sup = await startSupervised(builds['1.0.0']!, supArgs = [
     '--data-dir', dataDir, '--ds.url', ds.url, '--ds.token-file', tokenFile, '--ds.ca', ds.tlsCaFile,
     '--ds.cycle', '3600', '--ds.initial-delay-max', '0', '--virtual-card', '1.7', '--log-level', 'warn',
     '--rate-limit', '1000000', '--update.key', keys.publicFile, '--update.grace', String(GRACE_SECONDS), '--update.health-timeout', '90',
+    '--update.idle', String(IDLE_SECONDS),
   ]);
   // Registered, DS certificate and origins in force.
   await until(async () => (await info()).ok, 90_000);
@@ -185,5 +202,41 @@ describe('supervised connector with signed updates', () => {
     const report = await releases.versionReport(ds.ds.services, 'acme');
     expect(report.versions).toEqual([{ version: '1.1.0', devices: 1, release: 'mandatory' }]);
     expect(report.devices[0]).toMatchObject({ version: '1.1.0', status: 'up-to-date' });
+  });
+  it('applies a recommended update only once no request came for --update.idle seconds', async () => {
+    await publish('1.2.0', packBuilt(builds['1.2.0']!, '1.2.0'), signed(packBuilt(builds['1.2.0']!, '1.2.0'), '1.2.0', keys.privatePem, 'recommended'));
+    const outcomes: Outcome[] = [];
+    let done = false;
+    const load = (async () => {
+      while (!done) outcomes.push(await info());
+    })();
+    await syncUntil(() => existsSync(join(dataDir, 'versions', '1.2.0', 'release.json')));
+    // Staged, but the connector is busy: it stays on 1.1.0.
+    await new Promise((r) => setTimeout(r, (IDLE_SECONDS + 3) * 1000));
+    done = true;
+    await load;
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    expect(new Set(outcomes.map((o) => o.version))).toEqual(new Set(['1.1.0']));
+    // Quiet now: it applies by itself.
+    await until(() => readRuntime(dataDir)?.version === '1.2.0', 60_000, 500);
+    expect((await info()).version).toBe('1.2.0');
+  });
+
+  it('restarts the current version when its worker crashes outside a handover; connections wait meanwhile', async () => {
+    await until(() => workerPids().length === 1, 30_000); // the previous worker's grace period is over
+    const [pid] = workerPids();
+    process.kill(pid!, 'SIGKILL');
+    const outcome = await info(); // queued by the supervisor until the restarted worker takes it
+    expect(outcome).toMatchObject({ ok: true, version: '1.2.0' });
+    expect(workerPids()).not.toContain(pid);
+  });
+
+  it('starts the version in service (not the installed one) when the supervisor restarts', async () => {
+    await sup.stop();
+    expect(workerPids()).toEqual([]);
+    sup = await startSupervised(builds['1.0.0']!, supArgs);
+    expect((await info()).version).toBe('1.2.0');
+    expect(readRuntime(dataDir)).toMatchObject({ pid: sup.child.pid, version: '1.2.0' });
+    expect(readUpdateState(dataDir)).toMatchObject({ current: '1.2.0', previous: '1.1.0' });
   });
 });
