@@ -7,7 +7,7 @@ export default defineConfig({
     name: 'connector',
     root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
-    exclude: ['test/pcsc/**', '**/node_modules/**'],
+    exclude: ['test/pcsc/**', 'test/cups/**', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

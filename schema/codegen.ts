@@ -30,7 +30,8 @@ const config: CodegenConfig = {
           BeidCertificates: '../mappers.js#BeidParent',
           Integrity: '../mappers.js#BeidParent',
         },
-        scalars,
+        // Upload values are the connector's own multipart parts (streamed, never buffered).
+        scalars: { ...scalars, Upload: '../../http/multipart.js#FileUpload' },
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         maybeValue: 'T | null',

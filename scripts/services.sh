@@ -22,6 +22,16 @@ start_cupsd() {
     lpadmin -p PDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_noopt.ppd 2>/dev/null \
       || lpadmin -p PDF -E -v cups-pdf:/ -m everywhere 2>/dev/null || true
   fi
+  # A printer stopped by an earlier failed job would hold new ones: enable and accept.
+  cupsenable PDF 2>/dev/null || true
+  cupsaccept PDF 2>/dev/null || true
+  # cups-pdf writes each job's PDF under `Out` (Debian's default is ${HOME}/PDF, which
+  # depends on who prints). Pin it to one known folder per user, read by the tests and demo.
+  local conf=/etc/cups/cups-pdf.conf
+  if [ -f "$conf" ] && ! grep -qx 'Out /var/spool/cups-pdf/${USER}' "$conf"; then
+    sed -i -e '/^[[:space:]]*Out[[:space:]]/d' "$conf"
+    echo 'Out /var/spool/cups-pdf/${USER}' >> "$conf"
+  fi
   echo "services: cupsd running"
 }
 

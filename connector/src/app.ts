@@ -19,6 +19,10 @@ import { PcscReaders } from './card/pcsc/pcsc-readers.js';
 import { BeidService } from './card/modules/beid/beid-service.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
+import { FileTypeRegistry } from './files/file-types.js';
+import { FileService } from './files/file-service.js';
+import { FileTransfers, TRANSFER_PREFIX } from './files/file-transfers.js';
+import { PrintService } from './printing/print-service.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
 import { readFileSync } from 'node:fs';
 import type { DsClient } from './ds/ds-client.js';
@@ -62,6 +66,11 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     beid: new BeidService(readers),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
+    files: {
+      service: new FileService(new FileTypeRegistry(opts.dataDir, (e) => log.error({ err: e }, 'file-types.json is invalid; keeping the last good mapping'))),
+      transfers: new FileTransfers(),
+    },
+    printing: new PrintService({ spoolDir: join(opts.dataDir, 'print-spool') }),
     log,
   };
   const engine = createEngine({ onUnexpectedError: (e) => log.error({ err: e }, 'resolver failed') });
@@ -79,7 +88,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     rateLimit: opts.rateLimit,
     maxBodyBytes: opts.maxBodyBytes,
     log,
-  });
+  }, { [TRANSFER_PREFIX]: services.files.transfers.route });
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
   if (!opts.worker) writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });

@@ -3,6 +3,7 @@ import { startCommand } from './start-command.js';
 import { trustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
 import { releaseCommand } from '../release/release-cli.js';
+import { filesCommand } from './files-command.js';
 import { OptionError } from '../config/options.js';
 import { CONNECTOR_VERSION } from '../version.js';
 
@@ -39,7 +40,8 @@ const program = new Command('connector')
   )
   .addCommand(trustCommand())
   .addCommand(releaseCommand())
-  .addCommand(statusCommand());
+  .addCommand(statusCommand())
+  .addCommand(filesCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { ReaderSource } from '../card/reader-types.js';
 import type { BeidService } from '../card/modules/beid/beid-service.js';
+import type { FileService } from '../files/file-service.js';
+import type { FileTransfers } from '../files/file-transfers.js';
+import type { PrintService } from '../printing/print-service.js';
 
 /** Long-lived services the resolvers call; resolvers never touch hardware or SQL directly. */
 export interface Services {
@@ -14,6 +17,10 @@ export interface Services {
   /** Device id once registered with a DS. */
   deviceId(): string | null;
   managed(): boolean;
+  /** Mapped folders (file types) and the one-time URLs that stream files to pages. */
+  files: { service: FileService; transfers: FileTransfers };
+  /** Local printers through CUPS. */
+  printing: PrintService;
   log: Logger;
 }
 
@@ -25,6 +32,8 @@ export interface RequestContext {
   /** The page's tag (T1C-Tag header), or null. */
   tag: string | null;
   origin: string | null;
+  /** The Host header the page used (already checked by the host guard); for URLs back to the connector. */
+  host?: string | undefined;
   /** Aborted when the client goes away (created on first call). */
   abortSignal: () => AbortSignal;
 }

@@ -14,6 +14,7 @@ import { readBody } from './body.js';
 import { isSimpleContentType, parseJsonBody, parseSearchParams, type GraphQLParams } from './graphql-params.js';
 import { sendError, sendJson } from './respond.js';
 import { streamResults, wantsEventStream } from './sse.js';
+import { isMultipart, readMultipart, type MultipartRequest } from './multipart.js';
 
 export interface HandlerOptions {
   port: number;
@@ -65,7 +66,8 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       const wait = rateLimited(caller.origin ?? caller.label);
       if (wait > 0) throw new ConnectorError('RATE_LIMITED', 'Too many requests from this origin.', { retryAfterSeconds: wait });
 
-      const route = routes[path];
+      // A key ending in "/" serves every path under it (e.g. "/files/" for "/files/<token>").
+      const route = routes[path] ?? routes[path.slice(0, path.lastIndexOf('/') + 1)];
       if (route) {
         await route(req, res, caller, tag);
         return;
@@ -75,18 +77,28 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
         return;
       }
       let params: GraphQLParams;
+      let multipart: MultipartRequest | undefined;
       if (req.method === 'POST') {
-        if (isSimpleContentType(req)) {
+        if (isMultipart(req)) {
+          // File uploads: streamed, bounded by the largest file this caller may send.
+          const maxFileBytes = Math.max(opts.services.files.service.largestFor(caller.label), opts.services.printing.maxBytes);
+          ({ params, request: multipart } = await readMultipart(req, res, { maxFieldBytes: opts.maxBodyBytes, maxFileBytes, maxFiles: 4 }));
+        } else if (isSimpleContentType(req)) {
           throw new ConnectorError('BAD_REQUEST', 'Content-Type must be application/json.', { httpStatus: 415 });
+        } else {
+          params = parseJsonBody(await readBody(req, opts.maxBodyBytes));
         }
-        params = parseJsonBody(await readBody(req, opts.maxBodyBytes));
       } else if (req.method === 'GET') {
         params = parseSearchParams(new URL(req.url ?? '/', 'https://localhost'));
       } else {
         throw new ConnectorError('BAD_REQUEST', 'Use GET or POST.', { httpStatus: 405 });
       }
       operation = params.operationName;
-      await runGraphQL(req, res, params, caller, tag, (op) => (operation = op));
+      try {
+        await runGraphQL(req, res, params, caller, tag, (op) => (operation = op));
+      } finally {
+        multipart?.finish();
+      }
     } catch (e) {
       if (isConnectorError(e)) {
         sendError(res, e, typeof e.extensions.httpStatus === 'number' ? e.extensions.httpStatus : undefined);
@@ -129,7 +141,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     if (req.method === 'GET' && op.operation !== 'query') {
       throw new ConnectorError('BAD_REQUEST', 'Only queries may use GET.', { httpStatus: 405 });
     }
-    const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, abortSignal: lazyAbortSignal(res) };
+    const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, host: req.headers.host, abortSignal: lazyAbortSignal(res) };
     if (op.operation === 'subscription') {
       if (!wantsEventStream(req)) {
         throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 406 });

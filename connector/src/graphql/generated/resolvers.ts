@@ -1,5 +1,6 @@
 /* eslint-disable */
 // Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.
+import type { FileUpload } from '../../http/multipart.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { BeidParent, ReaderParent } from '../mappers.js';
 import type { RequestContext } from '../context.js';
@@ -19,7 +20,7 @@ export type Scalars = {
   /** An ISO-8601 date-time in UTC, e.g. 2026-11-28T13:35:00.000Z. */
   DateTime: { input: string; output: string; }
   /** A file sent by the page as a GraphQL multipart request (graphql-multipart-request-spec). */
-  Upload: { input: File; output: File; }
+  Upload: { input: FileUpload; output: FileUpload; }
 };
 
 export type Address = {

@@ -3,6 +3,8 @@ import { infoQuery } from './info.js';
 import { readerQuery, readersQuery } from './readers.js';
 import { transactionsQuery } from './transactions.js';
 import { readerEventsSubscription } from './reader-events.js';
+import { downloadMutation, filesQuery, fileTypesQuery, uploadMutation } from './files.js';
+import { printJobQuery, printMutation, printersQuery } from './printing.js';
 import {
   Beid, BeidCertificates, Integrity, authenticateMutation, beidQuery, changePinMutation, signMutation, verifyPinMutation,
 } from './beid.js';
@@ -15,12 +17,19 @@ export function createResolvers(): Resolvers {
       reader: readerQuery,
       transactions: transactionsQuery,
       beid: beidQuery,
+      fileTypes: fileTypesQuery,
+      files: filesQuery,
+      printers: printersQuery,
+      printJob: printJobQuery,
     },
     Mutation: {
       verifyPin: verifyPinMutation,
       changePin: changePinMutation,
       sign: signMutation,
       authenticate: authenticateMutation,
+      download: downloadMutation,
+      upload: uploadMutation,
+      print: printMutation,
     },
     Subscription: {
       readerEvents: readerEventsSubscription,
