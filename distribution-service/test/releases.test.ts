@@ -28,8 +28,9 @@ let h: Harness;
 let device: TestDevice;
 const publish = (version: string, o: Parameters<typeof makeRelease>[1] = {}) =>
   releases.publishRelease(h.ds.services, { org: 'acme', ...makeRelease(version, o) });
-const sync = async (version: string, updateStatus?: unknown, d = device) =>
-  (await signedSync(h, d, syncBody(d, { version, ...(updateStatus ? { updateStatus } : {}) }))).body;
+/** A sync of a connector that can update (it sends updateStatus, at least its current version). */
+const sync = async (version: string, updateStatus: unknown = { current: version }, d = device) =>
+  (await signedSync(h, d, syncBody(d, { version, updateStatus }))).body;
 const offered = async (version: string, updateStatus?: unknown) => {
   const u = (await sync(version, updateStatus)).update;
   return u ? (JSON.parse(u.release.manifest).version as string) : undefined;
@@ -110,6 +111,12 @@ describe('the offer in a sync answer', () => {
     expect((await sync('1.0.0', undefined, other)).update).toBeDefined(); // other devices still get it
     await publish('1.1.1');
     expect(await offered('1.0.0')).toBe('1.1.1'); // a fix is offered
+  });
+
+  it('offers nothing to a connector that cannot update (no updateStatus)', async () => {
+    await publish('1.1.0', { flag: 'mandatory' });
+    expect((await signedSync(h, device, syncBody(device, { version: '1.0.0' }))).body.update).toBeUndefined();
+    expect(await offered('1.0.0')).toBe('1.1.0');
   });
 
   it('refuses a malformed updateStatus with 400', async () => {

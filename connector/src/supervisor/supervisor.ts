@@ -64,6 +64,7 @@ export class Supervisor {
   private idleTimer: NodeJS.Timeout | undefined;
   private restartDelayMs = 500;
   private seq = 0;
+  private reportTimer: NodeJS.Timeout | undefined;
   private readonly workers = new Set<Worker>();
   readonly log: Logger;
 
@@ -105,6 +106,7 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.idleTimer);
+    clearTimeout(this.reportTimer);
     this.server.close();
     for (const s of this.queue.splice(0)) s.destroy();
     await Promise.all(
@@ -428,6 +430,10 @@ export class Supervisor {
     if (st.previous === version) delete st.previous;
     writeUpdateState(this.o.dataDir, st);
     if (this.pending === version) this.pending = undefined;
+    // Tell the DS soon rather than at the next cycle (hours away): one sync shortly after.
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => this.active?.send({ t: 'sync-now' }), 1000);
+    this.reportTimer.unref();
     if (isVersion(version) && version !== this.active?.version && version !== this.o.installed.version) {
       rmSync(updatePaths(this.o.dataDir).version(version), { recursive: true, force: true });
     }

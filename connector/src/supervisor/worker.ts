@@ -41,13 +41,15 @@ export function runAsWorker(running: RunningConnector, opts: StartOptions): void
     });
   });
 
-  if (running.ds && opts.dsUrl) {
+  // Without a pinned release key this connector cannot update: it sends no updateStatus and gets no offers.
+  const publicKey = pinReleaseKey(opts.dataDir);
+  if (running.ds && opts.dsUrl && publicKey) {
     running.ds.client.updates = new UpdateAgent({
       dataDir: opts.dataDir,
       dsUrl: opts.dsUrl,
       ...(opts.dsCaFile ? { dsCa: readFileSync(opts.dsCaFile, 'utf8') } : {}),
       version: CONNECTOR_VERSION,
-      publicKey: pinReleaseKey(opts.dataDir),
+      publicKey,
       log,
       send,
     });

@@ -111,16 +111,19 @@ export async function syncUpdate(
   device: AuthenticatedDevice,
   o: { version: string; updateStatus?: UpdateStatusInput | undefined },
 ): Promise<UpdateOffer | undefined> {
+  // Only connectors that can apply updates (supervised ones) send updateStatus; others get no offer.
+  if (!o.updateStatus) return undefined;
   const s = await store(ctx);
   const now = isoAt(ctx.clock.now());
-  const reported = o.updateStatus?.failed ?? [];
+  const reported = o.updateStatus.failed ?? [];
+  const releases = await s.listReleases(device.orgId);
+  if (releases.length === 0 && reported.length === 0) return undefined;
   const known = await s.failures(device.deviceId);
   const fresh = reported.filter((f) => !known.some((k) => k.version === f.version && k.reason === f.reason));
   if (fresh.length > 0) await s.recordFailures(device.deviceId, fresh, now);
-  const releases = await s.listReleases(device.orgId);
   if (releases.length === 0) return undefined;
   const failed = new Set([...known.map((k) => k.version), ...reported.map((f) => f.version)]);
-  const current = o.updateStatus?.current ?? o.version;
+  const current = o.updateStatus.current ?? o.version;
   const r = chooseOffer(releases, current, failed);
   if (!r) return undefined;
   await s.recordOffer({ deviceId: device.deviceId, version: r.version, flag: r.flag, offeredAt: now });
