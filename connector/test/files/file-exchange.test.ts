@@ -181,6 +181,55 @@ describe('download rules', () => {
   });
 });
 
+describe('broken and misordered requests', () => {
+  it('parts sent in another order than the operation uses them fail cleanly, without hanging', async () => {
+    const r = await multipart(t.port, t.ca, {
+      operations: {
+        query: 'mutation D($a: DownloadInput!, $b: DownloadInput!) { a: download(input: $a) { name } b: download(input: $b) { name } }',
+        variables: { a: { type: 'invoices', name: 'order-a.bin', file: null }, b: { type: 'invoices', name: 'order-b.bin', file: null } },
+      },
+      map: { '0': ['variables.a.file'], '1': ['variables.b.file'] },
+      // b's part first, and big enough (1 MB) that it cannot sit in a buffer unread.
+      files: [
+        { field: '1', filename: 'b', content: randomBytes(1024 * 1024) },
+        { field: '0', filename: 'a', content: randomBytes(1024 * 1024) },
+      ],
+      headers: page(),
+    });
+    expect(r.status).toBe(200);
+    const codes = (r.json.errors ?? []).map((e: { extensions: { code: string } }) => e.extensions.code);
+    expect(codes).toContain('BAD_REQUEST');
+    expect(readdirSync(invoices).filter((n) => n.startsWith('.cardlink-'))).toEqual([]);
+  });
+
+  it('a client that goes away mid-file leaves no partial file and the connector keeps serving', async () => {
+    const { request } = await import('node:https');
+    const boundary = 'abortboundary';
+    const head =
+      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+      JSON.stringify({ query: 'mutation D($input: DownloadInput!) { download(input: $input) { name } }', variables: { input: { type: 'invoices', name: 'aborted.bin', file: null } } }) +
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.file"]}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    const req = request({
+      host: '127.0.0.1', port: t.port, servername: 'localhost', path: '/graphql', method: 'POST', ca: t.ca, agent: false,
+      headers: { host: `localhost:${t.port}`, origin: APP_ORIGIN, 'graphql-require-preflight': '1', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + 900_000) },
+    });
+    req.on('error', () => {});
+    req.write(head);
+    req.write(randomBytes(300_000));
+    // Wait until the connector has started writing the temp file, then vanish.
+    const deadline = Date.now() + 5000;
+    while (!readdirSync(invoices).some((n) => n.startsWith('.cardlink-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(invoices).some((n) => n.startsWith('.cardlink-'))).toBe(true);
+    req.destroy();
+    const gone = Date.now() + 5000;
+    while (readdirSync(invoices).some((n) => n.startsWith('.cardlink-')) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(invoices).filter((n) => n.startsWith('.cardlink-') || n === 'aborted.bin')).toEqual([]);
+    const still = await t.query('{ fileTypes { name } }');
+    expect(still.json.data.fileTypes).toEqual([{ name: 'invoices' }]);
+  });
+});
+
 describe('escape attempts are refused with PATH_NOT_ALLOWED', () => {
   const cases: [string, { name?: string; subfolder?: string }][] = [
     ['.. in the name', { name: '..' }],
