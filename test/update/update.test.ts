@@ -238,5 +238,6 @@ describe('supervised connector with signed updates', () => {
     expect((await info()).version).toBe('1.2.0');
     expect(readRuntime(dataDir)).toMatchObject({ pid: sup.child.pid, version: '1.2.0' });
     expect(readUpdateState(dataDir)).toMatchObject({ current: '1.2.0', previous: '1.1.0' });
+    expect(readdirSync(join(dataDir, 'versions')).sort()).toEqual(['1.1.0', '1.2.0']); // in service + previous
   });
 });

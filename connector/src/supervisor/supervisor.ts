@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { compareVersions, isVersion } from '../release/semver.js';
 import { localTokenPath } from '../local-token.js';
@@ -409,10 +410,27 @@ export class Supervisor {
       old.send({ t: 'exit' });
       const killer = setTimeout(() => old.child.kill('SIGKILL'), 15_000);
       void old.exited.then(() => clearTimeout(killer));
+      this.prune([version, old.version]);
       this.log.info({ version }, 'update: done');
       return true;
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Keep the version in service and the one before it; older staged versions go. */
+  private prune(keep: string[]): void {
+    const dir = updatePaths(this.o.dataDir).versions;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      // Only finished stagings (named by version); a staging in progress is `.staging-*`.
+      if (!isVersion(name) || keep.includes(name) || (this.pending !== undefined && name === this.pending)) continue;
+      rmSync(join(dir, name), { recursive: true, force: true });
     }
   }
 
