@@ -51,6 +51,8 @@ const config: CodegenConfig = {
         maybeValue: 'T | null',
         onlyOperationTypes: true,
         documentMode: 'string',
+        // Fragment documents no call uses are dropped from bundles.
+        pureMagicComment: true,
       },
     },
     // SDK: the schema's enums as string-literal types (ErrorCode is used by no operation but

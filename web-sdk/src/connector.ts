@@ -13,7 +13,8 @@ import {
   type ReaderEventsSubscription,
   type TypedDocumentString,
 } from './generated/graphql.js';
-import { ConnectorError, fromFetchFailure, fromGraphQLErrors, fromHttpStatus, fromOperationError, type GraphQLErrorLike } from './errors.js';
+import { ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fromOperationError, type GraphQLErrorLike } from './errors.js';
+import { createFiles, createPrinting, type Files, type Printing } from './files.js';
 import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
 import type {
@@ -91,7 +92,7 @@ export interface BeidCard {
   authenticate(req: AuthenticateRequest): Promise<SignatureResult>;
 }
 
-export interface Connector {
+export interface Connector extends Printing {
   /** The base URL this client talks to. */
   readonly url: string;
   /** The current T1C-Tag, or null. */
@@ -109,6 +110,8 @@ export interface Connector {
   /** Usage recorded for this page's application label. */
   transactions(range?: TransactionsRange): Promise<TransactionSummary>;
   beid(readerId: string): BeidCard;
+  /** Files in the folders mapped on the user's machine: list, download (page → disk), upload (disk → page). */
+  readonly files: Files;
 }
 
 const ALL_PARTS = ['identity', 'address', 'photo', 'certificates', 'integrity', 'algorithms', 'appletVersion', 'pinTriesLeft'] as const;
@@ -143,7 +146,12 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     return r.data;
   }
   const query = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V) => settle<R>(client.query<R, V>(String(doc), vars));
-  const mutate = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V) => settle<R>(client.mutation<R, V>(String(doc), vars));
+  // A variable holding a Blob makes urql send a GraphQL multipart request; multipart/form-data
+  // is a CORS "simple" type, so the connector requires this header to force a preflight.
+  const withFileOptions = { fetchOptions: () => ({ headers: { ...headers(), 'GraphQL-Require-Preflight': '1' }, credentials: 'omit' as const }) };
+  const mutate = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V, withFile?: boolean) =>
+    settle<R>(client.mutation<R, V>(String(doc), vars, withFile ? withFileOptions : undefined));
+  const fileContext = { baseUrl: url, query, mutate, fetch: doFetch, headers, probe };
 
   function onReaderEvent(callback: (event: ReaderEvent) => void, onError?: (error: ConnectorError) => void): () => void {
     const abort = new AbortController();
@@ -273,16 +281,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       return (await query(TransactionsDocument, vars)).transactions;
     },
     beid,
+    files: createFiles(fileContext),
+    ...createPrinting(fileContext),
   };
-}
-
-/** A refused subscription request: GraphQL errors in a JSON body, else the status alone. */
-async function errorFromBody(res: Response): Promise<ConnectorError> {
-  let body: { errors?: GraphQLErrorLike[] } | undefined;
-  try {
-    body = JSON.parse(await res.text());
-  } catch (e) {
-    return fromHttpStatus(res, e);
-  }
-  return Array.isArray(body?.errors) && body.errors.length > 0 ? fromGraphQLErrors(body.errors, res) : fromHttpStatus(res);
 }

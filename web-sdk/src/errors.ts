@@ -169,3 +169,14 @@ export async function fromOperationError(e: OperationErrorLike, baseUrl: string,
   // No answer at all: fetch itself rejected.
   return fromFetchFailure(e.networkError, baseUrl, probe);
 }
+
+/** A refused request read directly (subscription, file URL): GraphQL errors in a JSON body, else the status alone. */
+export async function errorFromBody(res: Response): Promise<ConnectorError> {
+  let body: { errors?: GraphQLErrorLike[] } | undefined;
+  try {
+    body = JSON.parse(await res.text());
+  } catch (e) {
+    return fromHttpStatus(res, e);
+  }
+  return Array.isArray(body?.errors) && body.errors.length > 0 ? fromGraphQLErrors(body.errors, res) : fromHttpStatus(res);
+}

@@ -4,6 +4,7 @@
  *   const connector = createConnector({ tag: 'checkout' });
  *   const [reader] = await connector.readers();
  *   const { identity, photo } = await connector.beid(reader.id).read({ identity: true, photo: true });
+ *   await connector.files.download('invoices', fileFromAnInput);
  */
 export { createConnector, DEFAULT_URL } from './connector.js';
 export type {
@@ -15,6 +16,7 @@ export type {
   SignRequest,
   TransactionsRange,
 } from './connector.js';
+export type { DownloadOptions, Files, Printing, PrintRequest, SubfolderOption } from './files.js';
 export { ConnectorError, isConnectorError } from './errors.js';
 export type { ClientErrorCode, ConnectorErrorCode, ErrorCode } from './errors.js';
 export type * from './types.js';

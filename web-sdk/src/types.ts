@@ -2,6 +2,11 @@
 import type {
   BeidReadQuery,
   CertificateFieldsFragment,
+  FileEntryFieldsFragment,
+  FileTypesQuery,
+  PrintersQuery,
+  PrintJobFieldsFragment,
+  UploadMutation,
   InfoQuery,
   ReaderEventsSubscription,
   ReaderFieldsFragment,
@@ -14,6 +19,7 @@ export type {
   Algorithm,
   CardModule,
   DocumentType,
+  PrintJobState,
   ReaderEventType,
   Sex,
   SpecialStatus,
@@ -26,6 +32,15 @@ export type Card = NonNullable<Reader['card']>;
 export type ReaderEvent = ReaderEventsSubscription['readerEvents'];
 export type TransactionSummary = TransactionsQuery['transactions'];
 export type UsageCount = TransactionSummary['counts'][number];
+
+/** A file type (named folder) the application may use; `maxSize` in bytes. */
+export type FileType = FileTypesQuery['fileTypes'][number];
+/** A file or folder in a type's folder; `path` is relative to it, with `/` separators. */
+export type FileEntry = FileEntryFieldsFragment;
+/** A one-time URL for a file's bytes: `{ url, size, expiresAt }`. */
+export type FileTransfer = UploadMutation['upload'];
+export type Printer = PrintersQuery['printers'][number];
+export type PrintJob = PrintJobFieldsFragment;
 
 type BeidSelection = BeidReadQuery['beid'];
 /** Every part of a BeID card that `read()` can select, as returned when selected. */

@@ -38,6 +38,36 @@ export type DocumentType =
   | 'KIDS_CARD'
   | 'OTHER';
 
+export type DownloadInput = {
+  file: Blob;
+  /** File name to store under; defaults to the uploaded file's name. */
+  name: string | null | undefined;
+  overwrite: boolean | null | undefined;
+  subfolder: string | null | undefined;
+  type: string;
+};
+
+export type PrintInput = {
+  /** ... or a file sent by the page. */
+  file: Blob | null | undefined;
+  name: string | null | undefined;
+  printer: string;
+  subfolder: string | null | undefined;
+  title: string | null | undefined;
+  /** Print a mapped file (type + name) ... */
+  type: string | null | undefined;
+};
+
+export type PrintJobState =
+  | 'ABORTED'
+  | 'CANCELED'
+  | 'COMPLETED'
+  | 'HELD'
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'STOPPED'
+  | 'UNKNOWN';
+
 export type ReaderEventType =
   | 'CARD_INSERTED'
   | 'CARD_REMOVED'
@@ -62,6 +92,12 @@ export type SpecialStatus =
   | 'EXTENDED_MINORITY'
   | 'WHITE_CANE'
   | 'YELLOW_CANE';
+
+export type UploadInput = {
+  name: string;
+  subfolder: string | null | undefined;
+  type: string;
+};
 
 export type UseCase =
   | 'AUTHENTICATION'
@@ -127,6 +163,56 @@ export type AuthenticateMutationVariables = Exact<{
 
 export type AuthenticateMutation = { authenticate: { algorithm: Algorithm, signature: string, certificate: string } };
 
+export type FileTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FileTypesQuery = { fileTypes: Array<{ name: string, maxSize: number }> };
+
+export type FileEntryFieldsFragment = { name: string, path: string, size: number, modifiedAt: string, directory: boolean };
+
+export type FilesQueryVariables = Exact<{
+  type: string;
+  subfolder: string | null | undefined;
+}>;
+
+
+export type FilesQuery = { files: Array<{ name: string, path: string, size: number, modifiedAt: string, directory: boolean }> };
+
+export type DownloadMutationVariables = Exact<{
+  input: DownloadInput;
+}>;
+
+
+export type DownloadMutation = { download: { name: string, path: string, size: number, modifiedAt: string, directory: boolean } };
+
+export type UploadMutationVariables = Exact<{
+  input: UploadInput;
+}>;
+
+
+export type UploadMutation = { upload: { url: string, size: number, expiresAt: string } };
+
+export type PrintersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PrintersQuery = { printers: Array<{ name: string, description: string | null, isDefault: boolean, state: string }> };
+
+export type PrintJobFieldsFragment = { id: string, printer: string, state: PrintJobState };
+
+export type PrintMutationVariables = Exact<{
+  input: PrintInput;
+}>;
+
+
+export type PrintMutation = { print: { id: string, printer: string, state: PrintJobState } };
+
+export type PrintJobQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PrintJobQuery = { printJob: { id: string, printer: string, state: PrintJobState } | null };
+
 export type InfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -170,7 +256,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const CertificateFieldsFragmentDoc = new TypedDocumentString(`
+export const CertificateFieldsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment CertificateFields on Certificate {
   pem
   subject
@@ -181,14 +267,30 @@ export const CertificateFieldsFragmentDoc = new TypedDocumentString(`
   publicKeyAlgorithm
 }
     `, {"fragmentName":"CertificateFields"}) as unknown as TypedDocumentString<CertificateFieldsFragment, unknown>;
-export const SignatureFieldsFragmentDoc = new TypedDocumentString(`
+export const SignatureFieldsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment SignatureFields on SignatureResult {
   algorithm
   signature
   certificate
 }
     `, {"fragmentName":"SignatureFields"}) as unknown as TypedDocumentString<SignatureFieldsFragment, unknown>;
-export const ReaderFieldsFragmentDoc = new TypedDocumentString(`
+export const FileEntryFieldsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
+    fragment FileEntryFields on FileEntry {
+  name
+  path
+  size
+  modifiedAt
+  directory
+}
+    `, {"fragmentName":"FileEntryFields"}) as unknown as TypedDocumentString<FileEntryFieldsFragment, unknown>;
+export const PrintJobFieldsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
+    fragment PrintJobFields on PrintJob {
+  id
+  printer
+  state
+}
+    `, {"fragmentName":"PrintJobFields"}) as unknown as TypedDocumentString<PrintJobFieldsFragment, unknown>;
+export const ReaderFieldsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment ReaderFields on Reader {
   id
   name
@@ -200,7 +302,7 @@ export const ReaderFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ReaderFields"}) as unknown as TypedDocumentString<ReaderFieldsFragment, unknown>;
-export const BeidReadDocument = new TypedDocumentString(`
+export const BeidReadDocument = /*#__PURE__*/ new TypedDocumentString(`
     query BeidRead($readerId: ID!, $identity: Boolean!, $address: Boolean!, $photo: Boolean!, $certificates: Boolean!, $integrity: Boolean!, $algorithms: Boolean!, $appletVersion: Boolean!, $pinTriesLeft: Boolean!) {
   beid(readerId: $readerId) {
     identity @include(if: $identity) {
@@ -272,7 +374,7 @@ export const BeidReadDocument = new TypedDocumentString(`
   notAfter
   publicKeyAlgorithm
 }`) as unknown as TypedDocumentString<BeidReadQuery, BeidReadQueryVariables>;
-export const VerifyPinDocument = new TypedDocumentString(`
+export const VerifyPinDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation VerifyPin($input: VerifyPinInput!) {
   verifyPin(input: $input) {
     verified
@@ -280,7 +382,7 @@ export const VerifyPinDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<VerifyPinMutation, VerifyPinMutationVariables>;
-export const ChangePinDocument = new TypedDocumentString(`
+export const ChangePinDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation ChangePin($input: ChangePinInput!) {
   changePin(input: $input) {
     verified
@@ -288,7 +390,7 @@ export const ChangePinDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ChangePinMutation, ChangePinMutationVariables>;
-export const SignDocument = new TypedDocumentString(`
+export const SignDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation Sign($input: SignInput!) {
   sign(input: $input) {
     ...SignatureFields
@@ -299,7 +401,7 @@ export const SignDocument = new TypedDocumentString(`
   signature
   certificate
 }`) as unknown as TypedDocumentString<SignMutation, SignMutationVariables>;
-export const AuthenticateDocument = new TypedDocumentString(`
+export const AuthenticateDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation Authenticate($input: SignInput!) {
   authenticate(input: $input) {
     ...SignatureFields
@@ -310,7 +412,82 @@ export const AuthenticateDocument = new TypedDocumentString(`
   signature
   certificate
 }`) as unknown as TypedDocumentString<AuthenticateMutation, AuthenticateMutationVariables>;
-export const InfoDocument = new TypedDocumentString(`
+export const FileTypesDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query FileTypes {
+  fileTypes {
+    name
+    maxSize
+  }
+}
+    `) as unknown as TypedDocumentString<FileTypesQuery, FileTypesQueryVariables>;
+export const FilesDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query Files($type: String!, $subfolder: String) {
+  files(type: $type, subfolder: $subfolder) {
+    ...FileEntryFields
+  }
+}
+    fragment FileEntryFields on FileEntry {
+  name
+  path
+  size
+  modifiedAt
+  directory
+}`) as unknown as TypedDocumentString<FilesQuery, FilesQueryVariables>;
+export const DownloadDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation Download($input: DownloadInput!) {
+  download(input: $input) {
+    ...FileEntryFields
+  }
+}
+    fragment FileEntryFields on FileEntry {
+  name
+  path
+  size
+  modifiedAt
+  directory
+}`) as unknown as TypedDocumentString<DownloadMutation, DownloadMutationVariables>;
+export const UploadDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation Upload($input: UploadInput!) {
+  upload(input: $input) {
+    url
+    size
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<UploadMutation, UploadMutationVariables>;
+export const PrintersDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query Printers {
+  printers {
+    name
+    description
+    isDefault
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<PrintersQuery, PrintersQueryVariables>;
+export const PrintDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation Print($input: PrintInput!) {
+  print(input: $input) {
+    ...PrintJobFields
+  }
+}
+    fragment PrintJobFields on PrintJob {
+  id
+  printer
+  state
+}`) as unknown as TypedDocumentString<PrintMutation, PrintMutationVariables>;
+export const PrintJobDocument = /*#__PURE__*/ new TypedDocumentString(`
+    query PrintJob($id: ID!) {
+  printJob(id: $id) {
+    ...PrintJobFields
+  }
+}
+    fragment PrintJobFields on PrintJob {
+  id
+  printer
+  state
+}`) as unknown as TypedDocumentString<PrintJobQuery, PrintJobQueryVariables>;
+export const InfoDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Info {
   info {
     name
@@ -326,7 +503,7 @@ export const InfoDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InfoQuery, InfoQueryVariables>;
-export const ReadersDocument = new TypedDocumentString(`
+export const ReadersDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Readers {
   readers {
     ...ReaderFields
@@ -342,7 +519,7 @@ export const ReadersDocument = new TypedDocumentString(`
     description
   }
 }`) as unknown as TypedDocumentString<ReadersQuery, ReadersQueryVariables>;
-export const ReaderEventsDocument = new TypedDocumentString(`
+export const ReaderEventsDocument = /*#__PURE__*/ new TypedDocumentString(`
     subscription ReaderEvents {
   readerEvents {
     type
@@ -362,7 +539,7 @@ export const ReaderEventsDocument = new TypedDocumentString(`
     description
   }
 }`) as unknown as TypedDocumentString<ReaderEventsSubscription, ReaderEventsSubscriptionVariables>;
-export const TransactionsDocument = new TypedDocumentString(`
+export const TransactionsDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Transactions($from: DateTime, $to: DateTime) {
   transactions(from: $from, to: $to) {
     label
