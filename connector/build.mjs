@@ -1,7 +1,7 @@
 // Bundle the connector into one ESM file (smaller, faster start, what updates ship).
 // Native modules stay external: they are compiled for the machine.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The version is baked into the bundle (and written to VERSION beside it): a release package
@@ -9,6 +9,9 @@ import { join } from 'node:path';
 // CARDLINK_BUILD_OUTDIR builds elsewhere (release builds, update tests).
 const version = process.env.CARDLINK_BUILD_VERSION || JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version;
 const outdir = process.env.CARDLINK_BUILD_OUTDIR || 'dist';
+
+// Chunk names carry a content hash: drop the previous build's, or they pile up (and ship).
+rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
 
 await build({
   entryPoints: { connector: 'src/cli/main.ts' },
