@@ -114,7 +114,7 @@ export async function benchHttpPipeline(): Promise<Row[]> {
     const loadedRss = rssMb(connector.child.pid!);
     await stop(bare.child);
     await stop(connector.child);
-    print(rows, idleRss, loadedRss);
+    print(rows, idleRss, loadedRss, pcscNote(bodies['/info']));
   }
   return rows;
 }
@@ -126,7 +126,16 @@ function median(runs: Omit<Row, 'query' | 'target'>[]): Omit<Row, 'query' | 'tar
   return { ...m, cpuUs: cpu, errors: runs.reduce((n, r) => n + r.errors, 0) };
 }
 
-function print(rows: Row[], idleRss: number, loadedRss: number): void {
+/** `readers` costs far more when pcscd is down (every answer is a PCSC_UNAVAILABLE error): say which was measured. */
+function pcscNote(infoBody: string | undefined): string {
+  try {
+    return JSON.parse(infoBody ?? '').data.info.pcscAvailable ? 'pcscd running: readers answers the reader list' : 'pcscd NOT running: readers answers a PCSC_UNAVAILABLE error (start it with scripts/services.sh)';
+  } catch {
+    return 'pcscd state unknown';
+  }
+}
+
+function print(rows: Row[], idleRss: number, loadedRss: number, pcsc: string): void {
   const out = ['', `HTTP pipeline benchmark (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
   out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio');
   for (const r of rows) {
@@ -137,7 +146,8 @@ function print(rows: Row[], idleRss: number, loadedRss: number): void {
       `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio}`,
     );
   }
-  out.push('', `connector idle RSS after start: ${idleRss.toFixed(1)} MB (target <= 80 MB); after the load: ${loadedRss.toFixed(1)} MB`, '');
+  out.push('', pcsc);
+  out.push(`connector idle RSS after start: ${idleRss.toFixed(1)} MB (target <= 80 MB); after the load: ${loadedRss.toFixed(1)} MB`, '');
   process.stdout.write(out.join('\n'));
 }
 
