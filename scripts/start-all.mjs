@@ -1,10 +1,12 @@
 // Starts the whole system on one machine on an embedded default and stops it on Ctrl-C:
 // a Distribution Service on SQLite with an application whose origin is the demo site, a
 // connector registered to it, a virtual eID card (in a vpcd reader through pcscd when
-// available, else in-process), and the demo site.
+// available, else in-process), a folder shared with the demo as the file type `documents`,
+// and the demo site.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +19,8 @@ const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
 const ds = (...args) => [join(root, 'distribution-service/bin/ds.mjs'), ...args, '--db', join(home, 'ds/ds.sqlite')];
 const connectorBin = join(root, 'connector/bin/connector.mjs');
 const connectorData = join(home, 'connector');
+const FILE_TYPE = 'documents';
+const sharedFolder = join(home, 'files', FILE_TYPE);
 
 mkdirSync(join(home, 'ds'), { recursive: true });
 
@@ -116,7 +120,58 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-// 4. The demo site (built above), served by vite preview.
+// 4. A folder shared with the demo's pages as the file type `documents` (Files and Print
+// pages), with a sample file; mapped with the connector's own CLI, which the running
+// connector picks up at its next request. A mapping made by hand is kept as it is.
+const connectorCli = (...args) => execFileSync(process.execPath, [connectorBin, ...args, '--data-dir', connectorData], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+let shared = null;
+try {
+  shared = JSON.parse(connectorCli('files', 'list', '--json')).find((t) => t.name === FILE_TYPE) ?? null;
+  if (!shared) {
+    mkdirSync(sharedFolder, { recursive: true, mode: 0o700 });
+    connectorCli('files', 'map', FILE_TYPE, sharedFolder, '--labels', 'demo', '--max-size', '50MB');
+    shared = { folder: sharedFolder };
+  }
+} catch (e) {
+  process.stderr.write(`[files] could not map the demo folder: ${String(e.stderr ?? e.message).trim()}\n`);
+}
+if (shared?.folder === sharedFolder && !existsSync(join(sharedFolder, 'welcome.txt'))) {
+  writeFileSync(
+    join(sharedFolder, 'welcome.txt'),
+    [
+      'Welcome to the Cardlink demo.',
+      '',
+      `This file sits in ${sharedFolder}, shared with the demo as the file type "${FILE_TYPE}".`,
+      'On the Files page, "Upload" reads it into the page; "Download" stores a file from the page here.',
+      'On the Print page, print it on the PDF printer.',
+      '',
+    ].join('\n'),
+  );
+}
+
+// Printing goes through CUPS; cups-pdf's `PDF` printer writes PDFs to its `Out` folder.
+function cupsPdfOut() {
+  let out = '/var/spool/cups-pdf/${USER}';
+  try {
+    for (const line of readFileSync('/etc/cups/cups-pdf.conf', 'utf8').split('\n')) {
+      const m = /^\s*Out\s+(\S+)\s*$/.exec(line);
+      if (m) out = m[1];
+    }
+  } catch {
+    // not installed: the default
+  }
+  const { username, homedir } = userInfo();
+  return out.replace(/\$\{HOME\}/g, homedir).replace(/\$\{USER\}/g, username);
+}
+let printer = 'none (start CUPS: bash scripts/services.sh cupsd)';
+try {
+  execFileSync('lpstat', ['-p', 'PDF'], { stdio: 'ignore' });
+  printer = `PDF (cups-pdf), PDFs land in ${cupsPdfOut()}`;
+} catch {
+  // no CUPS or no PDF printer: the Print page says so
+}
+
+// 5. The demo site (built above), served by vite preview.
 if (demo) {
   await start('demo', 'pnpm', ['--filter', '@cardlink/demo-site', 'exec', 'vite', 'preview', '--port', String(DEMO_PORT), '--strictPort', '--host', 'localhost'], {
     ready: /localhost/,
@@ -131,6 +186,8 @@ process.stdout.write(
     `  Connector (GraphQL):   https://localhost:${CONNECTOR_PORT}/graphql`,
     `  Distribution Service:  http://127.0.0.1:${DS_PORT}`,
     `  Virtual eID card:      ${vpcd ? 'in vpcd reader "Virtual PCD 00 00" through pcscd (real PC/SC path)' : 'in-process (pcscd with vpcd not found), PIN 1234'}`,
+    `  Shared folder:         ${shared ? `${shared.folder} (file type "${FILE_TYPE}", for the demo's Files and Print pages)` : '(none: see the [files] message above)'}`,
+    `  Printer:               ${printer}`,
     '',
     'Trust the connector certificate once, then restart the browser:',
     `  node connector/bin/connector.mjs trust --data-dir ${connectorData}`,

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/services.sh pcscd
+# Printing (the demo's Print page) needs cupsd; the rest works without it.
+bash scripts/services.sh cupsd || echo "start: cupsd could not be started; printing is unavailable"
 pnpm --silent codegen >/dev/null
 pnpm --filter @cardlink/connector run build >/dev/null
 exec node scripts/start-all.mjs "$@"

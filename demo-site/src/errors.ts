@@ -15,6 +15,13 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export const triesLeft = (n: number): string => `${plural(n, 'try', 'tries')} left`;
 const code = (s: string) => h('code', null, s);
 
+/** A size for people: 1.5 MB, 12 KB, 900 bytes. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return plural(n, 'byte', 'bytes');
+  const [v, u] = n < 1024 ** 2 ? [n / 1024, 'KB'] : n < 1024 ** 3 ? [n / 1024 ** 2, 'MB'] : [n / 1024 ** 3, 'GB'];
+  return `${v >= 100 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${u}`;
+}
+
 export function friendly(e: unknown, connectorUrl: string): Friendly {
   if (!isConnectorError(e)) {
     return { state: 'error', title: 'Something went wrong', text: e instanceof Error ? e.message : String(e) };
@@ -104,6 +111,43 @@ export function friendly(e: unknown, connectorUrl: string): Friendly {
         title: 'Too many requests',
         text: `The connector asks this site to slow down. Wait ${err.retryAfterSeconds ?? 'a few'} seconds and retry.`,
       };
+    case 'FILE_TYPE_NOT_FOUND':
+      return {
+        ...base,
+        state: 'file-type-not-found',
+        title: 'This folder is not shared with this site',
+        text: 'No file type of this name is mapped for this site’s application on this computer (any more).',
+        hints: [['Map one on this computer: ', code('connector files map <type> <folder> --labels <label>'), ', then reload this page.']],
+      };
+    case 'FILE_EXISTS':
+      return {
+        ...base,
+        state: 'file-exists',
+        title: 'A file with this name is already there',
+        text: 'Nothing was changed. Tick "Replace a file with the same name" to overwrite it, or store it under another name or in another sub-folder.',
+      };
+    case 'FILE_TOO_LARGE': {
+      const max = typeof err.details?.maxSize === 'number' ? err.details.maxSize : undefined;
+      return {
+        ...base,
+        state: 'file-too-large',
+        title: 'This file is too large',
+        text: max !== undefined ? `This folder accepts files up to ${formatBytes(max)}. Choose a smaller file.` : 'The connector does not accept files this large here. Choose a smaller file.',
+      };
+    }
+    case 'PATH_NOT_ALLOWED':
+      return {
+        ...base,
+        state: 'path-not-allowed',
+        title: 'This name or sub-folder is not allowed',
+        text: ['Files stay inside the shared folder: no ', code('..'), ', no absolute paths, no ', code('\\'), ', no control characters, no over-long names. ', err.message],
+      };
+    case 'FILE_NOT_FOUND':
+      return { ...base, state: 'file-not-found', title: 'The file is not there', text: 'It was moved, renamed or deleted in the meantime. Refresh the list and try again.' };
+    case 'PRINTER_NOT_FOUND':
+      return { ...base, state: 'printer-not-found', title: 'The printer is gone', text: 'The print system of this computer no longer knows this printer. Refresh the list of printers.' };
+    case 'PRINT_FAILED':
+      return { ...base, state: 'print-failed', title: 'The print system refused the document', text: 'Check that the printer is enabled and accepts jobs (CUPS: lpstat -p), and that the document can be printed.' };
     case 'NETWORK':
       return { ...base, state: 'network', title: 'The connection to the connector broke', text: 'Retry in a moment; if it keeps happening, restart the connector.' };
     default:

@@ -7,14 +7,16 @@ import { errorNotice } from './errors.js';
 import { h, replace } from './lib/dom.js';
 import { authenticatePage } from './pages/authenticate.js';
 import { certificatesPage } from './pages/certificates.js';
+import { filesPage } from './pages/files.js';
 import { identityPage } from './pages/identity.js';
 import { pinPage } from './pages/pin.js';
+import { printPage } from './pages/print.js';
 import { signPage } from './pages/sign.js';
 import { statusPage } from './pages/status.js';
 import { usagePage } from './pages/usage.js';
 import { cardGate, gateKey, type Page } from './ui.js';
 
-const PAGES: Page[] = [statusPage, identityPage, certificatesPage, pinPage, signPage, authenticatePage, usagePage];
+const PAGES: Page[] = [statusPage, identityPage, certificatesPage, pinPage, signPage, authenticatePage, filesPage, printPage, usagePage];
 
 const app = new App(connectorUrl());
 

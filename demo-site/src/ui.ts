@@ -79,6 +79,20 @@ export async function run(app: App, button: HTMLButtonElement, out: HTMLElement,
   }
 }
 
+/**
+ * Fill `out` from an action that runs when a page opens (no button): progress, then the
+ * result or a friendly error. Connection-level errors also switch the whole page.
+ */
+export async function show(app: App, out: HTMLElement, action: () => Promise<Child>, working = 'Loading…'): Promise<void> {
+  replace(out, h('p', { class: 'working' }, working));
+  try {
+    replace(out, await action());
+  } catch (e) {
+    replace(out, errorNotice(e, app.url));
+    app.report(e);
+  }
+}
+
 export function field(label: string, control: HTMLElement, help?: string): HTMLElement {
   const id = control.id || uid('f');
   control.id = id;
