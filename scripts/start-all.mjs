@@ -59,6 +59,7 @@ const canConnect = (port) =>
   });
 
 const children = [];
+let stopping = false;
 function start(name, cmd, args, opts = {}) {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, ...opts });
   const ready = new Promise((resolve) => {
@@ -77,7 +78,7 @@ function start(name, cmd, args, opts = {}) {
     }
   });
   child.on('exit', (code, signal) => {
-    process.stdout.write(`[${name}] exited (${signal ?? code})\n`);
+    process.stdout.write(stopping && (code === 0 || signal) ? `[${name}] stopped\n` : `[${name}] exited (${signal ?? code})\n`);
     if (!stopping) stop(1);
   });
   children.push(child);
@@ -173,7 +174,9 @@ try {
 
 // 5. The demo site (built above), served by vite preview.
 if (demo) {
-  await start('demo', 'pnpm', ['--filter', '@cardlink/demo-site', 'exec', 'vite', 'preview', '--port', String(DEMO_PORT), '--strictPort', '--host', 'localhost'], {
+  // vite itself, not through `pnpm exec`: Ctrl-C then reaches one process that exits cleanly.
+  await start('demo', process.execPath, [join(root, 'demo-site/node_modules/vite/bin/vite.js'), 'preview', '--port', String(DEMO_PORT), '--strictPort', '--host', 'localhost'], {
+    cwd: join(root, 'demo-site'),
     ready: /localhost/,
   });
 }
@@ -197,7 +200,6 @@ process.stdout.write(
   ].join('\n'),
 );
 
-let stopping = false;
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;

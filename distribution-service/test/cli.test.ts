@@ -148,4 +148,19 @@ describe('ds serve (a real process, as connector tests start it)', () => {
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ id: reg.body.deviceId, version: '1.0.0', certSerial: reg.body.serial });
   });
+
+  it('stops cleanly on SIGTERM and SIGINT: exit code 0 after closing the store', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const proc = spawn(process.execPath, [join(__dirname, '..', 'bin', 'ds.mjs'), 'serve', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      await new Promise<string>((resolve, reject) => {
+        createInterface({ input: proc.stdout! }).once('line', resolve);
+        proc.once('exit', (c) => reject(new Error(`ds serve exited ${c}`)));
+      });
+      const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+      proc.kill(signal);
+      // 13 was the symptom of a close that waited on an unref'd worker: the loop emptied mid-close.
+      expect(await exited).toBe(0);
+    }
+  });
 });

@@ -37,6 +37,9 @@ export class BackgroundCheckpointer {
 
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Unref'd, the worker would not keep the process alive while we wait for its last
+    // checkpoint: the event loop would empty and the process end mid-close (exit code 13).
+    this.worker.ref();
     this.worker.postMessage('stop');
     await exited;
   }
