@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import * as applications from '../src/services/applications.js';
+import * as organisations from '../src/services/organisations.js';
+import * as releases from '../src/services/releases.js';
+import * as tokens from '../src/services/tokens.js';
+import { versionReport } from '../src/services/version-report.js';
+import { newKey } from './support/csr.js';
 import { csrfOf, DashboardClient, parseCsv, tableCells } from './support/dashboard-client.js';
 import { ADMIN, BUSINESS, startDashboardDs } from './support/dashboard.js';
 import { register, signedSync, syncBody, tx, type Harness, type TestDevice } from './support/harness.js';
+import { makeRelease } from './support/release.js';
 
 const APP = '/dashboard/orgs/acme/apps/shop';
 
@@ -377,5 +383,136 @@ describe('billing reports', () => {
     const page = await admin.get(REPORTS);
     expect(page.status).toBe(200);
     expect(page.text).toContain('name="byTag" value="1" checked');
+  });
+});
+
+describe('connector versions and update status', () => {
+  // An organisation of its own, so the devices of the other tests do not count here.
+  const VERSIONS = '/dashboard/orgs/globex/versions';
+  const devices: Record<'failed' | 'offered' | 'mandatory' | 'latest' | 'unsupervised', TestDevice> = {} as never;
+  const REASON = 'SIGNATURE_INVALID: <script>alert(1)</script> does not verify';
+
+  beforeAll(async () => {
+    const ctx = h.ds.services;
+    await organisations.createOrganisation(ctx, 'globex');
+    const { token } = await tokens.createInstallToken(ctx, { org: 'globex', maxUses: 10 });
+    for (const name of ['failed', 'offered', 'mandatory', 'latest', 'unsupervised'] as const) devices[name] = await register(h, newKey('ec'), token);
+    const publish = (version: string, o: Parameters<typeof makeRelease>[1] = {}) => releases.publishRelease(ctx, { org: 'globex', ...makeRelease(version, o) });
+    await publish('1.0.0');
+    await publish('1.1.0');
+    await publish('1.2.0', { flag: 'mandatory', min: '1.1.0' });
+    // Supervised connectors send updateStatus; one rolled back 1.1.0 and reports it.
+    const answer = await sync(devices.failed, { version: '1.0.0', updateStatus: { current: '1.0.0', failed: [{ version: '1.1.0', reason: REASON }] } });
+    expect(answer.update).toBeUndefined(); // 1.2.0 needs 1.1.0, and 1.1.0 failed here
+    expect((await sync(devices.offered, { version: '1.0.0', updateStatus: { current: '1.0.0' } })).update.flag).toBe('recommended');
+    expect((await sync(devices.mandatory, { version: '1.1.0', updateStatus: { current: '1.1.0' } })).update.flag).toBe('mandatory');
+    expect((await sync(devices.latest, { version: '1.2.0', updateStatus: { current: '1.2.0' } })).update).toBeUndefined();
+    expect((await sync(devices.unsupervised, { version: '1.1.0' })).update).toBeUndefined(); // cannot update: no offer
+    // The failure is remembered: a later sync that no longer lists it gets no offer either.
+    expect((await sync(devices.failed, { version: '1.0.0', updateStatus: { current: '1.0.0' } })).update).toBeUndefined();
+    await releases.withdrawRelease(ctx, { org: 'globex', version: '1.0.0' });
+  });
+
+  const rowsOf = (text: string, id: string) => tableCells(text, id).slice(1);
+
+  it('shows the version distribution with shares, release flags and a chart, and each device\'s update status', async () => {
+    const page = await admin.get(VERSIONS);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<a href="${VERSIONS}" aria-current="page">Versions</a>`);
+    expect(tableCells(page.text, 'version-distribution')).toEqual([
+      ['Version', 'Devices', 'Share', 'Release'],
+      ['1.2.0', '1', '20.0 %', 'mandatory'],
+      ['1.1.0', '2', '40.0 %', 'recommended'],
+      ['1.0.0', '2', '40.0 %', 'withdrawn'],
+    ]);
+    expect(page.text).toMatch(/<table id="version-distribution">\s*<caption/);
+    // the chart: one bar per version, oldest left, titled with its count and release state
+    expect([...page.text.matchAll(/<rect class="bar"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
+      '1.0.0 withdrawn: 2',
+      '1.1.0 recommended: 2',
+      '1.2.0 mandatory: 1',
+    ]);
+    const count = (s: string) => new RegExp(`id="count-${s}">(\\d+)<`).exec(page.text)![1];
+    expect([count('up-to-date'), count('offered'), count('failed')]).toEqual(['2', '2', '1']);
+
+    const rows = rowsOf(page.text, 'device-updates');
+    expect(rows[0]).toBeDefined();
+    const row = (d: TestDevice) => rows.find((r) => r[0] === d.id)!;
+    expect(row(devices.failed).slice(1, 5)).toEqual(['1.0.0', 'failed', '—', '1.1.0']);
+    expect(row(devices.failed)[5]).toMatch(/^1\.1\.0: SIGNATURE_INVALID: <script>alert\(1\)<\/script> does not verify\d{4}-\d{2}-\d{2} .* UTC$/);
+    expect(row(devices.offered).slice(1, 3)).toEqual(['1.0.0', 'offered']);
+    expect(row(devices.offered)[3]).toMatch(/^1\.1\.0\d{4}-/);
+    expect(row(devices.mandatory).slice(1, 3)).toEqual(['1.1.0', 'offered']);
+    expect(row(devices.mandatory)[3]).toMatch(/^1\.2\.0\d{4}-/);
+    expect(row(devices.latest).slice(1, 6)).toEqual(['1.2.0', 'up-to-date', '—', '—', '—']);
+    expect(row(devices.unsupervised).slice(1, 6)).toEqual(['1.1.0', 'up-to-date', '—', '—', '—']);
+    // device data is escaped, never markup
+    expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.text).not.toContain('<script>');
+    // the published releases, with how many devices run each
+    expect(rowsOf(page.text, 'releases-table').map((r) => [r[0], r[1], r[2], r[5]])).toEqual([
+      ['1.2.0', 'mandatory', '1.1.0', '1'],
+      ['1.1.0', 'recommended', '0.0.1', '2'],
+      ['1.0.0', 'recommended', '0.0.1', '2'],
+    ]);
+  });
+
+  it('has the same figures as ds report versions', async () => {
+    let out = '';
+    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', join(h.dir, 'ds.sqlite')], {
+      out: (t) => void (out += t),
+      err: () => undefined,
+    });
+    expect(code).toBe(0);
+    const cli = JSON.parse(out) as Awaited<ReturnType<typeof versionReport>>;
+    const page = await admin.get(VERSIONS);
+    const total = cli.devices.length;
+    expect(rowsOf(page.text, 'version-distribution')).toEqual(
+      cli.versions.map((v) => [v.version, String(v.devices), `${((100 * v.devices) / total).toFixed(1)} %`, v.release ?? 'not a release']),
+    );
+    const rows = rowsOf(page.text, 'device-updates');
+    expect(rows.map((r) => r[0])).toEqual(cli.devices.map((d) => d.deviceId));
+    for (const [r, d] of rows.map((r, i) => [r, cli.devices[i]!] as const)) {
+      expect(r[1]).toBe(d.version);
+      expect(r[2]).toBe(d.status);
+      expect(r[3]!.startsWith(d.offeredVersion ?? '—')).toBe(true);
+      expect(r[4]).toBe(d.failed.length ? d.failed.map((f) => f.version).join(', ') : '—');
+    }
+    // and the CLI's text table says the same
+    out = '';
+    await runCli(['report', 'versions', '--org', 'globex', '--db', join(h.dir, 'ds.sqlite')], { out: (t) => void (out += t), err: () => undefined });
+    expect(out).toMatch(/1\.1\.0\s+2\s+recommended/);
+    expect(out).toContain(`1.1.0: ${REASON}`);
+  });
+
+  it('filters devices by update status and version; refuses an unknown status', async () => {
+    const ids = async (query: string) => {
+      const page = await admin.get(`${VERSIONS}?${query}`);
+      expect(page.status, query).toBe(200);
+      return page.text.includes('<table id="device-updates"') ? rowsOf(page.text, 'device-updates').map((r) => r[0]).sort() : [];
+    };
+    expect(await ids('status=failed')).toEqual([devices.failed.id]);
+    expect(await ids('status=offered')).toEqual([devices.offered.id, devices.mandatory.id].sort());
+    expect(await ids('version=1.1.0')).toEqual([devices.mandatory.id, devices.unsupervised.id].sort());
+    expect(await ids('status=failed&version=1.2.0')).toEqual([]);
+    expect(await ids(`version=${encodeURIComponent('<b>')}`)).toEqual([]);
+    expect((await admin.get(`${VERSIONS}?status=bogus`)).status).toBe(400);
+    // the distribution's versions link to this filter
+    expect((await admin.get(VERSIONS)).text).toContain(`href="${VERSIONS}?version=1.1.0#update-status"`);
+  });
+
+  it('is readable by a business user, changes nothing and needs a login', async () => {
+    const before = await versionReport(h.ds.services, 'globex');
+    const c = new DashboardClient(h.url);
+    await c.login(BUSINESS.email, BUSINESS.password);
+    const page = await c.get(VERSIONS);
+    expect(page.status).toBe(200);
+    expect(tableCells(page.text, 'version-distribution')).toHaveLength(4);
+    // the only POST form is logout
+    expect([...page.text.matchAll(/method="post"/g)]).toHaveLength(1);
+    expect(await versionReport(h.ds.services, 'globex')).toEqual(before);
+    const anonymous = await new DashboardClient(h.url).get(VERSIONS);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.location).toBe(`/dashboard/login?next=${encodeURIComponent(VERSIONS)}`);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +7,7 @@ import { runCli } from '../src/cli/main.js';
 import * as releases from '../src/services/releases.js';
 import { compareVersions } from '../src/services/release-versions.js';
 import { register, signedSync, startDs, syncBody, type Harness, type TestDevice } from './support/harness.js';
-
-const { privateKey } = generateKeyPairSync('ed25519');
-
-/** A release as `connector release sign` makes it, built here independently of the connector. */
-function makeRelease(version: string, o: { flag?: string; min?: string; pkg?: Buffer } = {}) {
-  const pkg = o.pkg ?? randomBytes(2048);
-  const manifest = JSON.stringify({
-    version,
-    sha256: createHash('sha256').update(pkg).digest('hex'),
-    size: pkg.length,
-    minimumVersion: o.min ?? '0.0.1',
-    flag: o.flag ?? 'recommended',
-    createdAt: new Date().toISOString(),
-  });
-  return { pkg, release: { manifest, signature: sign(null, Buffer.from(manifest), privateKey).toString('base64') } };
-}
+import { makeRelease } from './support/release.js';
 
 let h: Harness;
 let device: TestDevice;

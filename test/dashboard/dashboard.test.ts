@@ -12,6 +12,7 @@ import {
   generateRootCa,
   openSqliteRepository,
   organisations,
+  releases,
   tokens,
   users,
   type Ds,
@@ -21,6 +22,8 @@ import {
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, gql } from '../../connector/test/helpers/https-client.js';
+import { FakeClock, register, signedSync, syncBody, type Harness } from '../../distribution-service/test/support/harness.js';
+import { makeRelease } from '../../distribution-service/test/support/release.js';
 import { startTestConnector, type TestConnector } from '../../connector/test/helpers/test-connector.js';
 import { launchTrustedChromium, type TrustedChromium } from '../e2e/lib/browser.js';
 import { serveStatic, type StaticServer } from '../e2e/lib/static-server.js';
@@ -383,5 +386,60 @@ describe('billing reports from real connector transactions', () => {
     await page.getByRole('link', { name: 'Clear' }).click();
     await shot(page, 'dashboard-fleet.png');
     await page.close();
+  });
+});
+
+describe('connector versions and update status', () => {
+  it('shows the fleet\'s version distribution (table and chart) and each device\'s update status to a read-only user', async () => {
+    // Besides the two real (unsupervised) connectors: three devices that sync as supervised
+    // connectors do, signed per PROTOCOL.md, so offers and a reported failure show.
+    const clock = new FakeClock();
+    clock.now = () => Date.now();
+    const h = { url: dsUrl, token, clock } as unknown as Harness;
+    const ctx = ds.services;
+    await releases.publishRelease(ctx, { org: 'acme', ...makeRelease('1.1.0') });
+    await releases.publishRelease(ctx, { org: 'acme', ...makeRelease('1.2.0', { flag: 'mandatory', min: '1.1.0' }) });
+    const sync = async (version: string, updateStatus: Record<string, unknown>) => {
+      const d = await register(h);
+      const r = await signedSync(h, d, syncBody(d, { version, updateStatus: { current: version, ...updateStatus } }));
+      expect(r.status).toBe(200);
+      return d.id;
+    };
+    const failed = await sync('1.0.0', { failed: [{ version: '1.1.0', reason: 'UNHEALTHY: health check failed after start' }] });
+    await sync('1.1.0', {});
+    await sync('1.2.0', {});
+    const report = await releases.versionReport(ctx, 'acme');
+    expect(report.devices).toHaveLength(5);
+
+    const ctxB = await chrome.browser.newContext();
+    try {
+      const page = await login(ctxB, BUSINESS);
+      await page.getByRole('link', { name: 'acme' }).click();
+      await page.getByRole('link', { name: 'Versions' }).click();
+      await page.getByRole('heading', { name: 'Version distribution' }).waitFor();
+      const dist = await tableText(page, '#version-distribution');
+      expect(dist[0]).toEqual(['Version', 'Devices', 'Share', 'Release']);
+      expect(dist.slice(1).map((r) => [r[0], r[1], r[3]])).toEqual(report.versions.map((v) => [v.version, String(v.devices), v.release ?? 'not a release']));
+      expect(dist.slice(1).find((r) => r[0] === '1.2.0')).toEqual(['1.2.0', '1', '20.0 %', 'mandatory']);
+      expect(await page.locator('#version-chart rect.bar').count()).toBe(report.versions.length);
+      const box = await page.locator('#version-chart > svg').boundingBox();
+      expect(box!.width).toBeGreaterThan(300);
+
+      const updates = await tableText(page, '#device-updates');
+      expect(updates.slice(1).map((r) => [r[0], r[2]])).toEqual(report.devices.map((d) => [d.deviceId, d.status]));
+      expect(updates.find((r) => r[0] === failed)!.slice(1, 5)).toEqual(['1.0.0', 'failed', '—', '1.1.0']);
+      // nothing on the page changes anything: the only POST form is logout
+      expect(await page.locator('form[method="post"]').count()).toBe(1);
+
+      await page.getByLabel('Update status', { exact: true }).selectOption('failed');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      expect((await tableText(page, '#device-updates')).slice(1).map((r) => r[0])).toEqual([failed]);
+      await page.getByRole('link', { name: 'Clear' }).click();
+      await page.locator('#device-updates').waitFor();
+      await shot(page, 'dashboard-versions.png');
+      await page.close();
+    } finally {
+      await ctxB.close();
+    }
   });
 });

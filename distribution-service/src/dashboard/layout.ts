@@ -4,7 +4,7 @@ import { html, url, type Html } from './html.js';
 
 export const BASE = '/dashboard';
 
-export type Section = 'orgs' | 'apps' | 'fleet' | 'reports' | 'config' | 'audit' | 'users';
+export type Section = 'orgs' | 'apps' | 'fleet' | 'versions' | 'reports' | 'config' | 'audit' | 'users';
 
 export interface View {
   title: string;
@@ -41,6 +41,7 @@ ${user.role === 'admin' && user.orgId === null ? html`<li><a href="${BASE}/users
 <li><strong>${org.name}</strong></li>
 <li><a href="${orgPath(org)}"${current(v.section === 'apps')}>Applications</a></li>
 <li><a href="${orgPath(org, '/devices')}"${current(v.section === 'fleet')}>Fleet</a></li>
+<li><a href="${orgPath(org, '/versions')}"${current(v.section === 'versions')}>Versions</a></li>
 <li><a href="${orgPath(org, '/reports')}"${current(v.section === 'reports')}>Billing reports</a></li>
 <li><a href="${orgPath(org, '/config')}"${current(v.section === 'config')}>Configuration</a></li>
 ${user?.role === 'admin' ? html`<li><a href="${url([`${BASE}/audit`], { org: org.name })}"${current(v.section === 'audit')}>Audit log</a></li>` : ''}

@@ -20,6 +20,7 @@ import { fleetRoutes } from './routes/fleet.js';
 import { loginRoutes } from './routes/login.js';
 import { orgRoutes } from './routes/orgs.js';
 import { reportRoutes } from './routes/reports.js';
+import { versionRoutes } from './routes/versions.js';
 import { DASHBOARD_CSS } from './styles.js';
 
 export interface DashboardAuth {
@@ -213,6 +214,7 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Service
   orgRoutes(app, deps);
   appRoutes(app, deps);
   fleetRoutes(app, deps);
+  versionRoutes(app, deps);
   reportRoutes(app, deps);
   configRoutes(app, deps);
   auditRoutes(app, deps);

@@ -28,6 +28,9 @@ td.no-tag::before{content:"(no tag)";color:#6b6b6b;font-style:italic}
 .status-late{background:#fff0c2;color:#6b4a00}
 .status-offline{background:#f3d6d6;color:#7a1111}
 .current{color:#0c5a27}.outdated{color:#7a1111}
+.update-up-to-date{background:#d7f2df;color:#0c5a27}
+.update-offered{background:#dbe9f8;color:#0b3d73}
+.update-failed{background:#f3d6d6;color:#7a1111}
 form.inline{display:inline}
 form.stack{display:grid;gap:8px;max-width:520px;background:#fff;padding:12px 14px;border:1px solid #c9d2de;border-radius:6px}
 form.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;background:#fff;padding:10px 12px;border:1px solid #c9d2de;border-radius:6px}

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DsError } from '../../errors.js';
 import * as releases from '../../services/releases.js';
+import { versionReport } from '../../services/version-report.js';
 import { table } from '../format.js';
 import { json, type CliEnv } from '../runner.js';
 
@@ -60,7 +61,7 @@ export function releaseCommands(program: Command, env: CliEnv): void {
     .option('--json', 'JSON output')
     .action(
       env.withContext(async (ctx, opts) => {
-        const r = await releases.versionReport(ctx, opts.org as string | undefined);
+        const r = await versionReport(ctx, opts.org as string | undefined);
         if (opts.json) {
           env.io.out(json(r));
           return;
