@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectorError, createConnector, DEFAULT_URL, type BeidReadResult, type Identity, type Photo } from '../src/index.js';
 import { eventStream, fakeFetch, json, tick, type FakeRequest } from './helpers/fake-fetch.js';
+import { rejection } from './helpers/rejection.js';
 
 const INFO = { name: 'cardlink-connector', version: '0.1.0', apiVersion: '1.0.0', os: 'linux', arch: 'x64', uptimeSeconds: 5, label: 'demo-app', pcscAvailable: true, managed: false, deviceId: null };
 const READER = { id: 'r1', name: 'Reader 1', pinpad: false, card: { atr: '3B98', module: 'BEID', description: 'Belgian eID' } };
@@ -15,15 +16,7 @@ function connectorFake(data: Record<string, (vars: any) => unknown> = {}) {
   });
 }
 
-const rejected = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConnectorError);
-    return e as ConnectorError;
-  }
-  throw new Error('expected a rejection');
-};
+const rejected = rejection;
 
 afterEach(() => vi.unstubAllGlobals());
 

@@ -11,6 +11,7 @@ import { Agent, FormData as UndiciFormData, fetch as undiciFetch } from 'undici'
 import { APP_LABEL, APP_ORIGIN, startTestConnector, type TestConnector } from '../../connector/test/helpers/test-connector.js';
 import { writeFileTypes } from '../../connector/src/files/file-types.js';
 import { ConnectorError, createConnector, type Connector } from '../src/index.js';
+import { rejection } from './helpers/rejection.js';
 
 const OTHER_ORIGIN = 'https://other.example.net';
 const MAX = 1024 * 1024;
@@ -37,14 +38,7 @@ function browserLikeFetch(ca: string, origin: string): typeof fetch {
 
 const sha256 = (b: Uint8Array | ArrayBuffer) => createHash('sha256').update(new Uint8Array(b as ArrayBuffer)).digest('hex');
 
-const failure = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectorError);
-  return e as ConnectorError;
-};
+const failure = rejection;
 
 let t: TestConnector;
 let folder: string;

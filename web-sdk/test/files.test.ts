@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError, createConnector, type FileEntry, type PrintJob } from '../src/index.js';
 import { fakeFetch, gqlError, json, type FakeRequest, type Handler } from './helpers/fake-fetch.js';
+import { rejection } from './helpers/rejection.js';
 
 const BASE = 'https://localhost:51983';
 const ENTRY: FileEntry = { name: 'a.txt', path: 'sub/a.txt', size: 5, modifiedAt: '2026-03-01T10:00:00.000Z', directory: false };
@@ -31,14 +32,7 @@ function connectorFake(ops: Record<string, (vars: any, req: FakeRequest) => Resp
   });
 }
 
-const rejected = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectorError);
-  return e as ConnectorError;
-};
+const rejected = rejection;
 
 const file = (text: string, name = 'hello.txt') => new File([text], name, { type: 'text/plain' });
 

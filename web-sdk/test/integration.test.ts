@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { APP_LABEL, APP_ORIGIN, startTestConnector, type TestConnector } from '../../connector/test/helpers/test-connector.js';
 import { ConnectorError, createConnector, type ConnectorOptions, type ReaderEvent } from '../src/index.js';
+import { rejection } from './helpers/rejection.js';
 
 /**
  * Node's fetch with the connector's CA trusted, standing in for a browser on `origin`: Node
@@ -27,14 +28,7 @@ const sdk = (t: TestConnector, opts: ConnectorOptions & { origin?: string | null
   return createConnector({ url: `https://localhost:${t.port}`, fetch: browserLikeFetch(t.ca, origin, override), ...rest });
 };
 
-const failure = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectorError);
-  return e as ConnectorError;
-};
+const failure = rejection;
 
 const PIN = '1234';
 
