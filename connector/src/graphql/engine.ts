@@ -1,12 +1,12 @@
 import { envelop, useEngine, useSchema } from '@envelop/core';
 import { useParserCache } from '@envelop/parser-cache';
 import { useValidationCache } from '@envelop/validation-cache';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { buildSchema as buildSdlSchema, execute, isObjectType, parse, specifiedRules, subscribe, validate, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { typeDefs } from './generated/type-defs.js';
 import { createResolvers } from './resolvers/index.js';
 import { useQueryLimits, type QueryLimits, DEFAULT_QUERY_LIMITS } from './plugins/use-query-limits.js';
-import { useErrorCodes } from './plugins/use-error-codes.js';
+import { createErrorMask, useErrorCodes } from './plugins/use-error-codes.js';
+import { CompiledOperations } from './compiled-operations.js';
 import type { Resolvers } from './generated/resolvers.js';
 
 type FieldResolver = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
@@ -41,26 +41,25 @@ export interface EngineOptions {
 }
 
 /**
- * The GraphQL pipeline as envelop plugins, one concern each: engine, schema, limits,
- * parse and validation caches (documents repeat: pages send the same few queries),
- * graphql-jit compiled execution, error codes.
+ * The GraphQL pipeline as envelop plugins, one concern each: engine, schema, limits, parse
+ * and validation caches, error codes. It admits each new document once; queries and
+ * mutations then run compiled (graphql-jit) from `operations`, with the same error mask.
+ * Subscriptions run through the pipeline.
  */
 export function createEngine(opts: EngineOptions) {
-  return envelop({
+  const schema = opts.schema ?? buildSchema();
+  const mask = createErrorMask(opts.onUnexpectedError);
+  const pipeline = envelop({
     plugins: [
       useEngine({ parse, validate, execute, subscribe, specifiedRules }),
-      useSchema(opts.schema ?? buildSchema()),
+      useSchema(schema),
       useQueryLimits(opts.limits ?? DEFAULT_QUERY_LIMITS),
       useParserCache(),
       useValidationCache(),
-      useGraphQlJit({ disableLeafSerialization: false }, { enableIf: (args) => !isSubscription(args.document) }),
-      useErrorCodes(opts.onUnexpectedError),
+      useErrorCodes(mask),
     ],
   });
+  return { pipeline, operations: new CompiledOperations(schema), mask };
 }
 
 export type Engine = ReturnType<typeof createEngine>;
-
-function isSubscription(doc: import('graphql').DocumentNode): boolean {
-  return doc.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription');
-}

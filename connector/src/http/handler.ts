@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { Engine } from '../graphql/engine.js';
+import type { CompiledOperation } from '../graphql/compiled-operations.js';
 import type { RequestContext, Services } from '../graphql/context.js';
 import type { OriginPolicy } from '../origins/origin-policy.js';
 import { ConnectorError, isConnectorError } from '../errors.js';
@@ -118,7 +119,24 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     tag: string | null,
     named: (op: string | undefined) => void,
   ): Promise<void> {
-    const { parse, validate, contextFactory, execute, subscribe, schema } = opts.engine();
+    const { pipeline, operations } = opts.engine;
+    const context = (): RequestContext => ({
+      services: opts.services,
+      label: caller.label,
+      tag,
+      origin: caller.origin,
+      host: req.headers.host,
+      abortSignal: lazyAbortSignal(res),
+    });
+    // A document seen before runs compiled, straight away.
+    const known = operations.get(params.query, params.operationName);
+    if (known) {
+      named(known.name);
+      await runCompiled(req, res, known, context(), params.variables);
+      return;
+    }
+
+    const { parse, validate, contextFactory, execute, subscribe, schema } = pipeline();
     let document;
     try {
       document = parse(params.query);
@@ -137,31 +155,37 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       sendResult(res, 400, { errors: [new GraphQLError('Cannot determine which operation to run.', { extensions: { code: 'BAD_REQUEST' } })] });
       return;
     }
-    // Never change state on GET: a link or an <img> must not be able to sign or store anything.
-    if (req.method === 'GET' && op.operation !== 'query') {
-      throw new ConnectorError('BAD_REQUEST', 'Only queries may use GET.', { httpStatus: 405 });
-    }
-    const base: RequestContext = { services: opts.services, label: caller.label, tag, origin: caller.origin, host: req.headers.host, abortSignal: lazyAbortSignal(res) };
     if (op.operation === 'subscription') {
+      if (req.method === 'GET') throw onlyQueriesOnGet();
       if (!wantsEventStream(req)) {
         throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 406 });
       }
-      const contextValue = await contextFactory(base);
+      const contextValue = await contextFactory(context());
       const stream = await subscribe({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName });
       await streamResults(req, res, stream as AsyncIterableIterator<ExecutionResult> | ExecutionResult);
       return;
     }
-    const contextValue = await contextFactory(base);
-    const result = (await execute({
-      schema,
-      document,
-      contextValue,
-      variableValues: params.variables,
-      operationName: params.operationName,
-    })) as ExecutionResult & { stringify?: (r: ExecutionResult) => string };
-    sendResult(res, 200, result);
+    const compiled = operations.add(params.query, params.operationName, document, op.operation, params.operationName ?? op.name?.value);
+    if (compiled) {
+      await runCompiled(req, res, compiled, context(), params.variables);
+      return;
+    }
+    // graphql-jit could not compile it: the pipeline's own execution.
+    if (req.method === 'GET' && op.operation !== 'query') throw onlyQueriesOnGet();
+    const contextValue = await contextFactory(context());
+    sendResult(res, 200, (await execute({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName })) as ExecutionResult);
+  }
+
+  async function runCompiled(req: IncomingMessage, res: ServerResponse, op: CompiledOperation, context: RequestContext, variables: Record<string, unknown> | undefined) {
+    if (req.method === 'GET' && op.kind !== 'query') throw onlyQueriesOnGet();
+    const result = await op.run(context, variables);
+    const errors = result.errors?.map(opts.engine.mask);
+    sendJson(res, 200, op.stringify(errors ? { ...result, errors } : result));
   }
 }
+
+/** Never change state on GET: a link or an <img> must not be able to sign or store anything. */
+const onlyQueriesOnGet = () => new ConnectorError('BAD_REQUEST', 'Only queries may use GET.', { httpStatus: 405 });
 
 /**
  * An AbortSignal that fires when the client goes away before the answer is sent. Built only
@@ -181,9 +205,8 @@ function lazyAbortSignal(res: ServerResponse): () => AbortSignal {
   };
 }
 
-function sendResult(res: ServerResponse, status: number, result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) {
-  const body = result.stringify ? result.stringify(result) : JSON.stringify(result);
-  sendJson(res, status, body);
+function sendResult(res: ServerResponse, status: number, result: ExecutionResult) {
+  sendJson(res, status, JSON.stringify(result));
 }
 
 function asGraphQLError(e: unknown, code: string): GraphQLError {

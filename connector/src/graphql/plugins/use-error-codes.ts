@@ -7,31 +7,34 @@ import { ConnectorError, withoutStack } from '../../errors.js';
  * (ConnectorError) pass through; anything unexpected is masked as INTERNAL so stack traces
  * and card or file details never reach a page. Syntax and validation errors are BAD_REQUEST.
  */
-export function useErrorCodes(onUnexpected: (e: unknown) => void): Plugin {
-  return useMaskedErrors({
-    maskError(error) {
-      if (!(error instanceof GraphQLError)) {
-        onUnexpected(error);
-        return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
-      }
-      const original = error.originalError;
-      if (original instanceof ConnectorError) {
-        // Already what the page should see (message, path, locations, the code's extensions):
-        // answered as is, since each new GraphQLError costs ~10 us (measured).
-        if (error.message === original.message && error.extensions === original.extensions) return error;
-        return withoutStack(() => new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: original.extensions }));
-      }
-      if (original && !(original instanceof GraphQLError)) {
-        onUnexpected(original);
-        return new GraphQLError('Unexpected error.', { nodes: error.nodes, path: error.path, extensions: { code: 'INTERNAL' } });
-      }
-      if (error.extensions?.code) return error;
-      return new GraphQLError(error.message, {
-        nodes: error.nodes,
-        path: error.path,
-        positions: error.positions,
-        extensions: { ...error.extensions, code: error.path ? 'INTERNAL' : 'BAD_REQUEST' },
-      });
-    },
-  });
+export function createErrorMask(onUnexpected: (e: unknown) => void): (error: unknown) => GraphQLError {
+  return (error) => {
+    if (!(error instanceof GraphQLError)) {
+      onUnexpected(error);
+      return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
+    }
+    const original = error.originalError;
+    if (original instanceof ConnectorError) {
+      // Already what the page should see (message, path, locations, the code's extensions):
+      // answered as is, since each new GraphQLError costs ~10 us (measured).
+      if (error.message === original.message && error.extensions === original.extensions) return error;
+      return withoutStack(() => new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: original.extensions }));
+    }
+    if (original && !(original instanceof GraphQLError)) {
+      onUnexpected(original);
+      return new GraphQLError('Unexpected error.', { nodes: error.nodes, path: error.path, extensions: { code: 'INTERNAL' } });
+    }
+    if (error.extensions?.code) return error;
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      path: error.path,
+      positions: error.positions,
+      extensions: { ...error.extensions, code: error.path ? 'INTERNAL' : 'BAD_REQUEST' },
+    });
+  };
+}
+
+/** The same mask as an envelop plugin, for what runs through the pipeline (subscriptions). */
+export function useErrorCodes(mask: (error: unknown) => GraphQLError): Plugin {
+  return useMaskedErrors({ maskError: (error) => mask(error) });
 }
