@@ -1,21 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { compareVersions, isVersion } from './semver.js';
+import { compareVersions, isVersion, readManifest, RELEASE_FLAGS, type ReleaseFlag, type ReleaseManifest } from '@cardlink/release-format';
 
-export const RELEASE_FLAGS = ['recommended', 'mandatory', 'allowed'] as const;
-export type ReleaseFlag = (typeof RELEASE_FLAGS)[number];
-
-/** What the release key signs. The exact JSON string is what is signed and shipped. */
-export interface ReleaseManifest {
-  version: string;
-  /** Lower-case hex SHA-256 of the package file. */
-  sha256: string;
-  /** Package size in bytes. */
-  size: number;
-  /** Only connectors at this version or newer may install it. */
-  minimumVersion: string;
-  flag: ReleaseFlag;
-  createdAt: string;
-}
+export { RELEASE_FLAGS };
+export type { ReleaseFlag, ReleaseManifest };
 
 /** A signed release: `signature` is base64 Ed25519 over the UTF-8 bytes of `manifest`. */
 export interface SignedRelease {
@@ -60,21 +47,9 @@ export function signManifest(manifest: string, privateKeyPem: string): SignedRel
 
 /** Strict shape check of a manifest string (after, or without, the signature check). */
 export function parseManifest(manifest: string): ReleaseManifest {
-  let m: Partial<ReleaseManifest>;
-  try {
-    m = JSON.parse(manifest) as Partial<ReleaseManifest>;
-  } catch {
-    throw new ReleaseError('BAD_MANIFEST', 'manifest is not JSON');
-  }
-  if (
-    !m || typeof m !== 'object' || !isVersion(m.version) || !isVersion(m.minimumVersion) ||
-    typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256) ||
-    !Number.isSafeInteger(m.size) || (m.size as number) <= 0 ||
-    !RELEASE_FLAGS.includes(m.flag as ReleaseFlag) || typeof m.createdAt !== 'string'
-  ) {
-    throw new ReleaseError('BAD_MANIFEST', 'manifest is missing a field or has a malformed one');
-  }
-  return m as ReleaseManifest;
+  const r = readManifest(manifest);
+  if ('manifest' in r) return r.manifest;
+  throw new ReleaseError('BAD_MANIFEST', r.problem === 'NOT_JSON' ? 'manifest is not JSON' : 'manifest is missing a field or has a malformed one');
 }
 
 export function publicKeyOf(pem: string): KeyObject {

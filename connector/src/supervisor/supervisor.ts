@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { compareVersions, isVersion } from '../release/semver.js';
+import { compareVersions, isVersion } from '@cardlink/release-format';
 import { localTokenPath } from '../local-token.js';
 import { removeRuntime, writeRuntime } from '../runtime-file.js';
 import { checkStaged } from '../update/stager.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { checkInstallable, checkPackage, manifestFor, signManifest, verifyRelease } from '../../src/release/manifest.js';
 import { packDist, readPackage } from '../../src/release/package.js';
 import { packFiles, unpackFiles } from '../../src/release/tar.js';
-import { compareVersions } from '../../src/release/semver.js';
+import { compareVersions } from '@cardlink/release-format';
 import { pinReleaseKey } from '../../src/update/key-pin.js';
 
 const pair = () => {

@@ -1,6 +1,7 @@
+import type { ReleaseFlag } from '@cardlink/release-format';
 import type { Repository } from './repository.js';
 
-export type ReleaseFlag = 'recommended' | 'mandatory' | 'allowed';
+export type { ReleaseFlag };
 
 /** A published release of one organisation (the package bytes are read separately). */
 export interface Release {
