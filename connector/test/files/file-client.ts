@@ -4,6 +4,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { readReply, type Reply } from '../helpers/https-client.js';
 
 export interface Part {
   /** Form field name (the key in `map`). */
@@ -14,12 +15,7 @@ export interface Part {
   contentType?: string;
 }
 
-export interface MultipartReply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: any;
-}
+export type MultipartReply = Reply;
 
 const CRLF = '\r\n';
 
@@ -75,20 +71,7 @@ export function multipart(
           ...(o.headers ?? {}),
         },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
+      (res) => readReply(res).then(resolve, reject),
     );
     req.on('error', reject);
     pipeline(Readable.from(body()), req).catch(() => {
