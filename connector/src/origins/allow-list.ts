@@ -10,6 +10,7 @@ export interface OriginEntry {
 
 interface CompiledEntry {
   label: string;
+  entry: string;
   scheme: string;
   /** Exact host, or the suffix (with leading dot) for wildcards. */
   host: string;
@@ -22,6 +23,20 @@ export class OriginEntryError extends Error {
 }
 
 const LABEL = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * What a browser can put in an Origin's host after URL parsing: DNS labels (letters, digits,
+ * `-`, `_`; IDNs arrive as punycode) or an IP literal. A literal `*` is not a host: an Origin
+ * of `https://*.example.com` must match nothing, not the wildcard entry it imitates.
+ */
+const ORIGIN_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
+
+/** The allow-list entry an origin matched: its label and the entry itself (for per-entry limits). */
+export interface OriginMatch {
+  label: string;
+  /** The entry as written in the list (lower case), e.g. `https://*.example.com`. */
+  entry: string;
+}
 
 /** Parse an allow-list entry; throws OriginEntryError with a readable reason. */
 export function compileEntry(entry: OriginEntry): CompiledEntry {
@@ -42,14 +57,14 @@ export function compileEntry(entry: OriginEntry): CompiledEntry {
   }
   const host = wildcard ? url.hostname.slice('wildcard'.length) : url.hostname;
   if (wildcard && host.split('.').filter(Boolean).length < 2) throw new OriginEntryError(`wildcard too broad: ${entry.origin}`);
-  return { label: entry.label, scheme: url.protocol, host, port: url.port, wildcard };
+  return { label: entry.label, entry: raw, scheme: url.protocol, host, port: url.port, wildcard };
 }
 
 export class AllowList {
-  private readonly exact = new Map<string, string>();
+  private readonly exact = new Map<string, OriginMatch>();
   private readonly wildcards: CompiledEntry[] = [];
   /** Memo of decisions: pages send the same Origin on every request. */
-  private readonly memo = new Map<string, string | null>();
+  private readonly memo = new Map<string, OriginMatch | null>();
   readonly entries: readonly OriginEntry[];
 
   constructor(entries: readonly OriginEntry[]) {
@@ -57,21 +72,26 @@ export class AllowList {
     for (const e of entries) {
       const c = compileEntry(e);
       if (c.wildcard) this.wildcards.push(c);
-      else this.exact.set(`${c.scheme}//${c.host}${c.port ? `:${c.port}` : ''}`, c.label);
+      else this.exact.set(`${c.scheme}//${c.host}${c.port ? `:${c.port}` : ''}`, { label: c.label, entry: c.entry });
     }
   }
 
   /** The label of the application for this Origin header value, or undefined if refused. */
   labelFor(origin: string): string | undefined {
-    const known = this.memo.get(origin);
-    if (known !== undefined) return known ?? undefined;
-    const label = this.decide(origin);
-    if (this.memo.size > 1000) this.memo.clear();
-    this.memo.set(origin, label ?? null);
-    return label;
+    return this.match(origin)?.label;
   }
 
-  private decide(origin: string): string | undefined {
+  /** The entry this Origin header value matches, or undefined if refused. */
+  match(origin: string): OriginMatch | undefined {
+    const known = this.memo.get(origin);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.decide(origin);
+    if (this.memo.size > 1000) this.memo.clear();
+    this.memo.set(origin, found ?? null);
+    return found;
+  }
+
+  private decide(origin: string): OriginMatch | undefined {
     if (origin.length > 2048) return undefined;
     let url: URL;
     try {
@@ -80,12 +100,12 @@ export class AllowList {
       return undefined;
     }
     // A browser's Origin is exactly the serialised origin; anything else is forged or malformed.
-    if (url.origin === 'null' || url.origin !== origin) return undefined;
+    if (url.origin === 'null' || url.origin !== origin || !ORIGIN_HOST.test(url.hostname)) return undefined;
     const exact = this.exact.get(origin);
     if (exact !== undefined) return exact;
     for (const w of this.wildcards) {
       if (url.protocol === w.scheme && url.port === w.port && url.hostname.endsWith(w.host) && url.hostname.length > w.host.length) {
-        return w.label;
+        return { label: w.label, entry: w.entry };
       }
     }
     return undefined;
