@@ -591,8 +591,14 @@ export class SqliteRepository implements Repository {
     );
   }
 
-  async close(): Promise<void> {
-    await this.checkpointer?.stop();
-    this.db.close();
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: a shutdown that races another close waits for the same one. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.checkpointer?.stop();
+      this.db.close();
+    })();
+    return this.closing;
   }
 }
