@@ -7,7 +7,7 @@ import { ConnectorError } from '../errors.js';
 import { CREATE_RW_FLAGS } from '../fs/descriptor.js';
 import { sizeLimit, type CheckedFile } from '../files/file-service.js';
 import { fsError } from '../files/safe-path.js';
-import { writeAll } from '../files/write-file.js';
+import { holdErrors, writeAll } from '../files/write-file.js';
 import {
   IPP_SUCCESS_LIMIT,
   OP,
@@ -155,6 +155,7 @@ export class PrintService {
     // The printer is checked before a byte of the document is read.
     await this.requirePrinter(printer);
     const { stream, filename } = await document();
+    holdErrors(stream);
     const tmp = join(this.opts.spoolDir, `${randomBytes(8).toString('hex')}.print`);
     let spool: FileHandle | undefined;
     try {
