@@ -131,7 +131,7 @@ export async function openFolder(realRoot: string, segments: readonly string[], 
       let st = await lstatOrNull(path);
       if (st === null) {
         if (!opts.create) throw new ConnectorError('FILE_NOT_FOUND', 'The sub-folder does not exist.');
-        await mkdir(path, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
+        await mkdir(path).catch((e: NodeJS.ErrnoException) => {
           if (e.code !== 'EEXIST') throw fsError(e);
         });
         st = await lstatOrNull(path);
