@@ -9,6 +9,7 @@ import { sizeLimit, type CheckedFile } from '../files/file-service.js';
 import { fsError } from '../files/safe-path.js';
 import { holdErrors, writeAll } from '../files/write-file.js';
 import {
+  DocumentLengthError,
   IPP_SUCCESS_LIMIT,
   OP,
   TAG,
@@ -89,7 +90,8 @@ export class PrintService {
     let res: IppResponse;
     try {
       res = await ippRequest(this.server, encodeRequest(operation, this.requestId++ & 0x7fffffff, operationAttributes(extra)), opts);
-    } catch {
+    } catch (e) {
+      if (e instanceof DocumentLengthError) throw new ConnectorError('PRINT_FAILED', 'The file changed size while it was sent to the printer; nothing was printed.');
       throw unavailable();
     }
     return res;

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { OP, TAG, decodeResponse, encodeRequest, ippRequest, operationAttributes } from '../../src/printing/ipp.js';
+import { DocumentLengthError, OP, TAG, decodeResponse, encodeRequest, ippRequest, operationAttributes } from '../../src/printing/ipp.js';
 
 // Fast checks of how a Print-Job body is framed (the real path is test/cups against cupsd):
 // an in-process IPP endpoint on a Unix socket records what arrives.
@@ -54,7 +54,7 @@ describe('IPP Print-Job framing', () => {
     const outcomes: boolean[] = [];
     const socketPath = await endpoint((_req, _body, complete) => outcomes.push(complete));
     const doc = Buffer.alloc(1000, 1);
-    await expect(ippRequest({ socketPath }, printJob(), { document: { stream: Readable.from([doc.subarray(0, 600)]), size: doc.length } })).rejects.toThrow(/shorter/);
+    await expect(ippRequest({ socketPath }, printJob(), { document: { stream: Readable.from([doc.subarray(0, 600)]), size: doc.length } })).rejects.toThrow(DocumentLengthError);
     await new Promise((r) => setTimeout(r, 100));
     expect(outcomes).not.toContain(true);
   });
@@ -62,7 +62,7 @@ describe('IPP Print-Job framing', () => {
   it('a document longer than announced is cut off with an error, not sent past Content-Length', async () => {
     const outcomes: boolean[] = [];
     const socketPath = await endpoint((_req, _body, complete) => outcomes.push(complete));
-    await expect(ippRequest({ socketPath }, printJob(), { document: { stream: Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), size: 15 } })).rejects.toThrow(/longer/);
+    await expect(ippRequest({ socketPath }, printJob(), { document: { stream: Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), size: 15 } })).rejects.toThrow(DocumentLengthError);
     await new Promise((r) => setTimeout(r, 100));
     expect(outcomes).not.toContain(true);
   });
