@@ -95,8 +95,12 @@ export interface SyncWrite {
   receivedAt: string;
   status: DeviceStatus;
   transactions: readonly IncomingTransaction[];
-  /** A certificate issued in this sync, stored in the same DB transaction. */
+  /**
+   * A certificate issued in this sync, stored in the same DB transaction. Every other live
+   * certificate of the device except `retainSerial` (the one that signed the renewal) is retired.
+   */
   certificate?: DeviceCertificate;
+  retainSerial?: string;
 }
 
 export type ReportDimension = 'label' | 'tag' | 'useCase' | 'module' | 'result' | 'month' | 'day';
@@ -231,8 +235,9 @@ export interface Repository {
   findDevice(id: string): Promise<Device | undefined>;
   listDevices(orgId?: string): Promise<Device[]>;
   findDeviceIdByKey(keyId: string): Promise<string | undefined>;
+  /** Stores a certificate (a repeated registration) and retires the device's others for the same key. */
   addCertificate(cert: DeviceCertificate): Promise<void>;
-  /** Certificates of the device with notAfter > at, newest first. */
+  /** Certificates of the device with notAfter > at that are not retired, newest first. */
   liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]>;
   findCertificate(serial: string): Promise<DeviceCertificate | undefined>;
 

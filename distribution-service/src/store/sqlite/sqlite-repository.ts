@@ -178,6 +178,7 @@ export class SqliteRepository implements Repository {
   private readonly insertTx;
   private readonly updateStatus;
   private readonly insertCert;
+  private readonly retireOthers;
   private readonly recordSyncTx;
   private readonly deviceSeq;
   private readonly statements = new Map<string, Database.Statement>();
@@ -207,6 +208,10 @@ export class SqliteRepository implements Repository {
       `INSERT INTO device_certificates (serial, device_id, key_id, public_key_pem, certificate_pem, issued_at, not_before, not_after)
        VALUES (@serial, @deviceId, @keyId, @publicKeyPem, @certificatePem, @issuedAt, @notBefore, @notAfter)`,
     );
+    this.retireOthers = db.prepare(
+      `UPDATE device_certificates SET retired_at = @at
+       WHERE device_id = @deviceId AND retired_at IS NULL AND serial <> @issued AND serial <> @retain`,
+    );
     this.recordSyncTx = db.transaction((w: SyncWrite): number => {
       const seq = this.deviceSeq.get(w.deviceId) as number | undefined;
       if (seq === undefined) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
@@ -219,7 +224,11 @@ export class SqliteRepository implements Repository {
         s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter,
         s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds, seq,
       );
-      if (w.certificate) this.insertCert.run(w.certificate);
+      if (w.certificate) {
+        this.insertCert.run(w.certificate);
+        const c = w.certificate;
+        this.retireOthers.run({ at: c.issuedAt, deviceId: c.deviceId, issued: c.serial, retain: w.retainSerial ?? c.serial });
+      }
       return inserted;
     });
   }
@@ -377,11 +386,16 @@ export class SqliteRepository implements Repository {
   }
 
   async addCertificate(cert: DeviceCertificate): Promise<void> {
-    this.insertCert.run(cert);
+    this.db.transaction(() => {
+      this.insertCert.run(cert);
+      this.stmt(
+        `UPDATE device_certificates SET retired_at = ? WHERE device_id = ? AND key_id = ? AND serial <> ? AND retired_at IS NULL`,
+      ).run(cert.issuedAt, cert.deviceId, cert.keyId, cert.serial);
+    }).immediate();
   }
 
   async liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]> {
-    const rows = this.stmt('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? ORDER BY issued_at DESC')
+    const rows = this.stmt('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? AND retired_at IS NULL ORDER BY issued_at DESC')
       .all(deviceId, at) as Row[];
     return rows.map(toCertificate);
   }
@@ -591,8 +605,14 @@ export class SqliteRepository implements Repository {
     );
   }
 
-  async close(): Promise<void> {
-    await this.checkpointer?.stop();
-    this.db.close();
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: a shutdown that races another close waits for the same one. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.checkpointer?.stop();
+      this.db.close();
+    })();
+    return this.closing;
   }
 }
