@@ -29,15 +29,15 @@ const program = new Command('connector')
       }
       // Claim the stop signals before anything is opened: a signal during start-up waits for
       // the start to finish (or fail), then closes what it opened, once, and exits 0.
-      let starting: Promise<RunningConnector> | undefined;
+      const start: { promise?: Promise<RunningConnector> } = {};
       claimStopSignals(async () => {
-        const running = await starting?.catch(() => undefined);
+        const running = await start.promise?.catch(() => undefined);
         running?.log.info('stopping');
         await running?.close();
       });
       const { startConnector } = await import('../app.js');
-      starting = startConnector(opts);
-      const running = await starting.catch((e: unknown) => {
+      start.promise = startConnector(opts);
+      const running = await start.promise.catch((e: unknown) => {
         // Stopped while starting: the claimed close exits 0 once the start has settled.
         if (isStopping()) return new Promise<never>(() => undefined);
         throw e;

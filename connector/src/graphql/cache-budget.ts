@@ -10,7 +10,7 @@ import type { DocumentNode, GraphQLError, Location, Token } from 'graphql';
  * length); they err on the high side. An entry larger than a quarter of its budget is not
  * kept at all: it is recomputed when it comes back, bounded by the body and token limits.
  */
-export function byteBudgetCache<V extends {}>(maxBytes: number, sizeOf: (value: V) => number): LRUCache<string, V> {
+export function byteBudgetCache<V extends object>(maxBytes: number, sizeOf: (value: V) => number): LRUCache<string, V> {
   return new LRUCache<string, V>({
     maxSize: maxBytes,
     maxEntrySize: Math.floor(maxBytes / 4),
