@@ -23,6 +23,10 @@ export interface AuthenticatedDevice {
   signingKey: DeviceKey;
   /** All live keys of the device (for the renewal window of the certificate in use). */
   keys: readonly DeviceKey[];
+  /** X-Timestamp (ms): with the device id, the request's identity for the persistent replay check. */
+  timestamp: number;
+  /** Until when (ms) that identity must be remembered: after it the timestamp is refused as stale. */
+  replayUntil: number;
 }
 
 const DEVICE_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -79,6 +83,6 @@ export class DeviceAuthenticator {
     if (!this.replay.claim(deviceId, ts, now)) {
       throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');
     }
-    return { deviceId, orgId: entry.orgId, signingKey: key, keys: entry.keys };
+    return { deviceId, orgId: entry.orgId, signingKey: key, keys: entry.keys, timestamp: ts, replayUntil: ts + this.maxSkewMs };
   }
 }

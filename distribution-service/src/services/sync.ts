@@ -79,6 +79,7 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
     transactions,
     // The renewing device keeps the certificate it signed with (in case this answer is lost).
     ...(issued ? { certificate: issued, retainSerial: device.signingKey.serial } : {}),
+    request: { timestamp: device.timestamp, expiresAt: device.replayUntil },
   });
 
   const ack = [...new Set(input.transactions.map((t) => t.id))];

@@ -101,6 +101,11 @@ export interface SyncWrite {
    */
   certificate?: DeviceCertificate;
   retainSerial?: string;
+  /**
+   * The signed request's identity: (deviceId, timestamp) is stored until `expiresAt` (ms) and a
+   * second write with the same pair fails the whole transaction with AUTH_REPLAY.
+   */
+  request?: { timestamp: number; expiresAt: number };
 }
 
 export type ReportDimension = 'label' | 'tag' | 'useCase' | 'module' | 'result' | 'month' | 'day';

@@ -4,8 +4,12 @@ import { parseJsonBody } from '../json-body.js';
 import type { DsRuntime } from '../runtime.js';
 import { registerBodySchema } from '../schemas.js';
 
+export const REGISTER_BODY_LIMIT = 64 * 1024;
+
 export function registerRoutes(app: FastifyInstance, rt: DsRuntime): void {
   app.post('/v1/register', {
+    // A registration is a CSR (≤ 16 KiB) and three short strings: refuse anything bigger unread.
+    bodyLimit: REGISTER_BODY_LIMIT,
     schema: { body: registerBodySchema },
     preValidation: async (request) => parseJsonBody(request),
     handler: async (request) => {
