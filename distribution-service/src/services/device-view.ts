@@ -1,5 +1,5 @@
 import { isoAt } from '../clock.js';
-import type { LogLevel } from '../domain/transaction.js';
+import type { LogLevel } from '@cardlink/ds-protocol';
 import type { Organisation } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
 

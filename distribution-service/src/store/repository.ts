@@ -1,4 +1,4 @@
-import type { IncomingTransaction, LogLevel, UseCase } from '../domain/transaction.js';
+import type { LogLevel, Transaction as IncomingTransaction, UseCase } from '@cardlink/ds-protocol';
 
 /**
  * The storage the DS needs, and nothing more. SQLite implements it today; PostgreSQL comes
