@@ -80,6 +80,7 @@ export type FaultsRequest = Static<typeof FaultsRequest>;
 // kinds only, so the connector can check an answer with TypeBox's Value.Check.
 
 export const CorsEntry = Type.Object({ origin: Type.String(), label: Type.String() });
+export type CorsEntry = Static<typeof CorsEntry>;
 /** The full list (`entries`), or `unchanged` when the device already holds this version. */
 export const CorsPayload = Type.Object({
   version: Type.Integer({ minimum: 0 }),
