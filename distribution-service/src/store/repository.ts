@@ -1,4 +1,4 @@
-import type { IncomingTransaction, LogLevel, UseCase } from '../domain/transaction.js';
+import type { LogLevel, Transaction as IncomingTransaction, UseCase } from '@cardlink/ds-protocol';
 
 /**
  * The storage the DS needs, and nothing more. SQLite implements it today; PostgreSQL comes
@@ -101,6 +101,11 @@ export interface SyncWrite {
    */
   certificate?: DeviceCertificate;
   retainSerial?: string;
+  /**
+   * The signed request's identity: (deviceId, timestamp) is stored until `expiresAt` (ms) and a
+   * second write with the same pair fails the whole transaction with AUTH_REPLAY.
+   */
+  request?: { timestamp: number; expiresAt: number };
 }
 
 export type ReportDimension = 'label' | 'tag' | 'useCase' | 'module' | 'result' | 'month' | 'day';
