@@ -16,6 +16,7 @@ import type { Services } from './graphql/context.js';
 import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
+import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
@@ -56,7 +57,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = await certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log).start();
+  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log, cardTiming(opts)).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
@@ -169,4 +170,11 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   if (opts.worker) client.restore();
   else scheduler.start();
   return { client, scheduler };
+}
+
+function cardTiming(opts: StartOptions): CardTiming {
+  return {
+    apduMs: opts.cardApduTimeoutMs ?? DEFAULT_CARD_TIMING.apduMs,
+    operationMs: opts.cardOperationTimeoutMs ?? DEFAULT_CARD_TIMING.operationMs,
+  };
 }
