@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { startCommand } from './start-command.js';
-import { trustCommand } from './trust-command.js';
+import { trustCommand, untrustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
 import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
@@ -39,6 +39,7 @@ const program = new Command('connector')
     }),
   )
   .addCommand(trustCommand())
+  .addCommand(untrustCommand())
   .addCommand(releaseCommand())
   .addCommand(statusCommand())
   .addCommand(filesCommand());
