@@ -152,7 +152,14 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   ]);
   const url = opts.dsUrl!;
   const http = createDsHttp({ baseUrl: url, ...(opts.dsCaFile ? { ca: readFileSync(opts.dsCaFile, 'utf8') } : {}) });
-  const client = new DsClient({ url, http, ...d, version: CONNECTOR_VERSION, ...(opts.dsToken ? { installToken: opts.dsToken } : {}) });
+  const client = new DsClient({
+    url,
+    http,
+    ...d,
+    version: CONNECTOR_VERSION,
+    ...(opts.dsToken ? { installToken: opts.dsToken } : {}),
+    ...(opts.dsCycleExplicit ? { cycleSeconds: opts.dsCycleSeconds } : {}),
+  });
   const scheduler = new SyncScheduler(client, d.state, d.log, {
     url,
     cliCycleSeconds: opts.dsCycleSeconds,

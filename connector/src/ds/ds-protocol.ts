@@ -49,6 +49,8 @@ export interface SyncRequest {
   corsVersion?: number;
   configVersion?: number;
   transactions: Transaction[];
+  /** The cycle this connector keeps when its organisation sets none: sent when `--ds.cycle` was given (the DS cannot know it otherwise). */
+  cycleSeconds?: number;
   /** Connectors that can update: the running version and versions that failed here (PROTOCOL.md, "Updates"). */
   updateStatus?: { current?: string; failed?: { version: string; reason: string }[] };
 }

@@ -11,6 +11,17 @@ export const USE_CASES = [
 
 export type UseCase = (typeof USE_CASES)[number];
 
+/** How people read a use case (dashboard pages); CSV and the API keep the names above. */
+export const USE_CASE_NAMES: Record<UseCase, string> = {
+  IDENTITY_READ: 'Identity read',
+  AUTHENTICATION: 'Authentication',
+  SIGNATURE: 'Signature',
+  PIN_VERIFICATION: 'PIN verification',
+  FILE_DOWNLOAD: 'File download',
+  FILE_UPLOAD: 'File upload',
+  FILE_PRINT: 'File print',
+};
+
 /** One anonymised usage record as the connector sends it. */
 export interface IncomingTransaction {
   id: string;

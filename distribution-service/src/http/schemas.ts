@@ -58,6 +58,7 @@ export const syncBodySchema = {
     corsVersion: { type: 'integer', minimum: 0 },
     configVersion: { type: 'integer', minimum: 0 },
     transactions: { type: 'array', items: transactionSchema },
+    cycleSeconds: { type: 'integer', minimum: 60, maximum: 604_800 },
     updateStatus: {
       type: 'object',
       additionalProperties: false,

@@ -20,6 +20,10 @@ export interface SyncInput {
   corsVersion?: number;
   configVersion?: number;
   transactions: IncomingTransaction[];
+  /** The cycle the connector keeps when the organisation sets none (its explicit `--ds.cycle`). */
+  cycleSeconds?: number;
+  /** Whether the request carried `updateStatus` (the connector can take updates). */
+  canUpdate?: boolean;
 }
 
 export interface SyncResult {
@@ -73,7 +77,10 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
       // What this answer gives the device: `org` was read before the write, as corsView uses it.
       corsVersionSent: org.corsVersion,
       configVersionSent: org.configVersion,
-      nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
+      // The cycle the device will keep after this answer: the organisation's override wins on
+      // the connector, then its own explicit --ds.cycle, then this answer's hint.
+      nextSyncAfterSeconds: org.dsCycleSeconds ?? input.cycleSeconds ?? nextSyncAfterSeconds(ctx, org),
+      canUpdate: input.canUpdate === true,
     },
     transactions,
     ...(issued ? { certificate: issued } : {}),

@@ -73,7 +73,7 @@ ${admin
 
 <h2 id="origins">Allowed origins</h2>
 ${originRows.length
-  ? html`<table><thead><tr><th>Origin</th><th>Added</th>${admin ? html`<th>Action</th>` : ''}</tr></thead><tbody>${originRows}</tbody></table>`
+  ? html`<table id="origins-table"><thead><tr><th>Origin</th><th>Added</th>${admin ? html`<th>Action</th>` : ''}</tr></thead><tbody>${originRows}</tbody></table>`
   : html`<p>No origin yet: no page can use the connectors under this label.</p>`}
 ${admin
   ? html`<form class="row" method="post" action="${base}/origins">${csrfField(csrf)}
