@@ -486,7 +486,7 @@ describe('page widths', () => {
         page.evaluate(() => ({
           scroll: document.documentElement.scrollWidth,
           inner: innerWidth,
-          out: [...document.querySelectorAll('body *')]
+          out: Array.from(document.querySelectorAll('body *'))
             .filter((e) => e.getBoundingClientRect().right > innerWidth && !e.closest('.table-scroll'))
             .slice(0, 5)
             .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
