@@ -158,8 +158,9 @@ describe('connectors and the origin list', () => {
     expect(page.text).toContain('<strong>1 of 2</strong> connectors got it');
     const rows = tableCells(page.text, 'app-devices').slice(1);
     const rowOf = (d: TestDevice) => rows.find((r) => d.id.startsWith(r[0]!))!;
-    expect(rowOf(a).slice(3)).toEqual([`v${o.corsVersion}`, 'yes']);
-    expect(rowOf(b).slice(3)).toEqual([`v${o.corsVersion - 1}`, 'no, at its next sync']);
+    expect(rowOf(a).slice(3, 5)).toEqual([`v${o.corsVersion}`, 'yes']);
+    expect(rowOf(b).slice(3, 5)).toEqual([`v${o.corsVersion - 1}`, 'no, at its next sync']);
+    expect(rowOf(b)[5]).toMatch(/UTCin 8 h$/); // synced just now, at the DS default cycle
     await sync(b, { corsVersion: o.corsVersion - 1 });
     expect((await admin.get(APP)).text).toContain('<strong>2 of 2</strong> connectors got it');
   });
@@ -552,10 +553,22 @@ describe("each device's own cycle, the root and the login page", () => {
     await sync(plain);
     expect((await cycleOf(fast))[4]).toBe('5 min');
     expect((await cycleOf(plain))[4]).toBe('8 h');
+    // the application page says when each connector will next sync (after an origin change)
+    await applications.createApplication(ctx, { org: 'initech', label: 'web' });
+    await applications.addOrigin(ctx, { org: 'initech', label: 'web', origin: 'https://web.initech.example' });
+    const nextSyncOf = async (d: TestDevice) => {
+      const page = await admin.get('/dashboard/orgs/initech/apps/web');
+      const rows = tableCells(page.text, 'app-devices');
+      expect(rows[0]).toEqual(['Device', 'Status', 'Last contact', 'List held', 'Latest list', 'Next sync']);
+      return rows.find((r) => d.id.startsWith(r[0]!))!.slice(4);
+    };
+    expect(await nextSyncOf(fast)).toEqual(['no, at its next sync', expect.stringMatching(/^\d{4}-\d\d-\d\d .* UTCin 5 min$/)]);
+    expect((await nextSyncOf(plain))[1]).toMatch(/UTCin 8 h$/);
     const grace = ctx.config.dashboard.fleetGraceSeconds;
     h.clock.advance(300 + grace + 1);
     expect((await cycleOf(fast))[0]).toBe('late');
     expect((await cycleOf(plain))[0]).toBe('online');
+    expect((await nextSyncOf(fast))[1]).toMatch(/^overduedue \d+ min ago$/);
     // The organisation's override wins on the connector, so it is what the device keeps.
     await organisations.setOrganisationConfig(ctx, 'initech', { dsCycleSeconds: 900 });
     await sync(fast, { cycleSeconds: 300 });

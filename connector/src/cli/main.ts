@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { startCommand } from './start-command.js';
 import { trustCommand, untrustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
+import { syncCommand } from './sync-command.js';
 import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
 import { OptionError } from '../config/options.js';
@@ -35,6 +36,12 @@ const program = new Command('connector')
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      // Sync now, as under --supervise; never the default action (which ends the process).
+      process.on('SIGUSR2', () => {
+        if (opts.worker) return; // a worker syncs when its supervisor tells it to
+        if (running.ds) void running.ds.scheduler.syncNow();
+        else running.log.info('SIGUSR2: not managed by a DS, nothing to sync');
+      });
       if (!opts.worker) process.stdout.write(`connector ready on ${running.url}/graphql\n`);
     }),
   )
@@ -42,6 +49,7 @@ const program = new Command('connector')
   .addCommand(untrustCommand())
   .addCommand(releaseCommand())
   .addCommand(statusCommand())
+  .addCommand(syncCommand())
   .addCommand(filesCommand());
 
 try {
