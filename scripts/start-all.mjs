@@ -311,6 +311,9 @@ process.stdout.write(
     'Trust the connector certificate once, then restart the browser:',
     `  node connector/bin/connector.mjs trust --data-dir ${connectorData}`,
     '',
+    'After a change in the dashboard (e.g. a new origin), sync now instead of waiting for the 5 min cycle:',
+    `  node connector/bin/connector.mjs sync --data-dir ${connectorData}`,
+    '',
     ...(vpcd
       ? ['Remove or insert the card (this window keeps running):', '  bash scripts/card.sh remove', '  bash scripts/card.sh insert [1.7|1.8]', '']
       : []),
