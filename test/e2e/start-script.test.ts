@@ -65,7 +65,7 @@ describe('scripts/start-all.mjs with the card in vpcd', () => {
   });
 
   it('scripts/card.sh removes the card and inserts an applet 1.8 one; the connector sees both', async () => {
-    expect((await until(readerCard, (c) => !!c, 'the card')).module).toBe('BEID');
+    expect((await until(readerCard, (c) => !!c, 'the card'))?.module).toBe('BEID');
     const removed = await card('remove');
     expect(removed.stdout).toBe('card: card removed from vpcd reader "Virtual PCD 00 00"\n');
     await until(readerCard, (c) => c === null, 'the card to go');
