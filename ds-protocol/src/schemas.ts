@@ -67,6 +67,8 @@ export const SyncRequest = Type.Object(
     corsVersion: Type.Optional(Type.Integer({ minimum: 0 })),
     configVersion: Type.Optional(Type.Integer({ minimum: 0 })),
     transactions: Type.Array(Transaction),
+    /** The cycle the connector keeps when its organisation sets none: sent when `--ds.cycle` was given (the DS cannot know it otherwise). */
+    cycleSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 604_800 })),
     updateStatus: Type.Optional(UpdateStatus),
   },
   strict,

@@ -64,6 +64,8 @@ export interface DsClientDeps {
   version: string;
   startedAt: number;
   installToken?: string;
+  /** An explicit `--ds.cycle`: reported at each sync so the DS shows the cycle this device keeps. */
+  cycleSeconds?: number;
   now?: () => Date;
 }
 
@@ -143,6 +145,7 @@ export class DsClient {
       ...(this.d.state.get<CorsPayload>(STATE.cors) ? { corsVersion: this.d.state.get<CorsPayload>(STATE.cors)!.version } : {}),
       ...(this.config() ? { configVersion: this.config()!.version } : {}),
       transactions: batch,
+      ...(this.d.cycleSeconds !== undefined ? { cycleSeconds: this.d.cycleSeconds } : {}),
       ...(this.updates ? { updateStatus: this.updates.status() } : {}),
     };
     const body = JSON.stringify(request);

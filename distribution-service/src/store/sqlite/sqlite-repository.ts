@@ -121,6 +121,7 @@ const toDevice = (r: Row): Device => ({
   corsVersionSent: (r.cors_version_sent as number | null) ?? null,
   configVersionSent: (r.config_version_sent as number | null) ?? null,
   nextSyncAfterSeconds: (r.next_sync_after_seconds as number | null) ?? null,
+  canUpdate: r.can_update === null || r.can_update === undefined ? null : r.can_update === 1,
 });
 
 const toUser = (r: Row): User => ({
@@ -205,7 +206,7 @@ export class SqliteRepository implements Repository {
     this.updateStatus = db.prepare(
       `UPDATE devices SET version = ?, os = ?, uptime_seconds = ?, last_error = ?, last_sync_at = ?,
          cert_serial = ?, cert_not_after = ?, cors_version_reported = ?, cors_version_sent = ?,
-         config_version_sent = ?, next_sync_after_seconds = ? WHERE seq = ?`,
+         config_version_sent = ?, next_sync_after_seconds = ?, can_update = ? WHERE seq = ?`,
     );
     this.deviceSeq = db.prepare('SELECT seq FROM devices WHERE id = ?').pluck();
     this.insertCert = db.prepare(
@@ -241,7 +242,7 @@ export class SqliteRepository implements Repository {
       const s = w.status;
       this.updateStatus.run(
         s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter,
-        s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds, seq,
+        s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds, s.canUpdate ? 1 : 0, seq,
       );
       if (w.certificate) {
         this.insertCert.run(w.certificate);
