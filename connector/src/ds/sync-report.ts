@@ -1,6 +1,6 @@
 import type { StateStore } from '../store/state-store.js';
 import { STATE, type DsStatus } from './ds-client.js';
-import type { CorsPayload } from './ds-protocol.js';
+import type { CorsPayload } from '@cardlink/ds-protocol';
 import type { SyncScheduler } from './sync-scheduler.js';
 
 /** What `connector sync` prints: the outcome of one sync asked for now. */
