@@ -50,6 +50,7 @@ describe('SQLite storage', () => {
     expect(again.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'dashboard' },
+      { version: 3, name: 'device-can-update' },
     ]);
     expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect((await again.findOrganisation('acme'))?.id).toBe('o1');
@@ -73,6 +74,7 @@ describe('SQLite storage', () => {
       corsVersionSent: null,
       configVersionSent: null,
       nextSyncAfterSeconds: null,
+      canUpdate: null, // unknown until its next sync says
     });
     expect(await repo.listUsers()).toEqual([]);
     await repo.close();
