@@ -6,9 +6,18 @@
 export interface OriginEntry {
   origin: string;
   label: string;
+  /**
+   * Minutes a PIN verified in a tab may be reused by `authenticate` in that same tab
+   * (default 0: every authentication asks for the PIN). From the origins file or the DS.
+   */
+  pinReuseMinutes?: number;
 }
 
+/** Longest PIN reuse an application may ask for. */
+export const MAX_PIN_REUSE_MINUTES = 60;
+
 interface CompiledEntry {
+  entry: OriginEntry;
   label: string;
   scheme: string;
   /** Exact host, or the suffix (with leading dot) for wildcards. */
@@ -26,6 +35,10 @@ const LABEL = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Parse an allow-list entry; throws OriginEntryError with a readable reason. */
 export function compileEntry(entry: OriginEntry): CompiledEntry {
   if (!LABEL.test(entry.label ?? '')) throw new OriginEntryError(`invalid label for ${entry.origin}`);
+  const reuse = entry.pinReuseMinutes;
+  if (reuse !== undefined && !(Number.isInteger(reuse) && reuse >= 0 && reuse <= MAX_PIN_REUSE_MINUTES)) {
+    throw new OriginEntryError(`pinReuseMinutes must be an integer 0-${MAX_PIN_REUSE_MINUTES} for ${entry.origin}`);
+  }
   const raw = String(entry.origin ?? '').trim().toLowerCase();
   const wildcard = /^https?:\/\/\*\./.test(raw);
   const probe = wildcard ? raw.replace('://*.', '://wildcard.') : raw;
@@ -42,14 +55,14 @@ export function compileEntry(entry: OriginEntry): CompiledEntry {
   }
   const host = wildcard ? url.hostname.slice('wildcard'.length) : url.hostname;
   if (wildcard && host.split('.').filter(Boolean).length < 2) throw new OriginEntryError(`wildcard too broad: ${entry.origin}`);
-  return { label: entry.label, scheme: url.protocol, host, port: url.port, wildcard };
+  return { entry, label: entry.label, scheme: url.protocol, host, port: url.port, wildcard };
 }
 
 export class AllowList {
-  private readonly exact = new Map<string, string>();
+  private readonly exact = new Map<string, CompiledEntry>();
   private readonly wildcards: CompiledEntry[] = [];
   /** Memo of decisions: pages send the same Origin on every request. */
-  private readonly memo = new Map<string, string | null>();
+  private readonly memo = new Map<string, CompiledEntry | null>();
   readonly entries: readonly OriginEntry[];
 
   constructor(entries: readonly OriginEntry[]) {
@@ -57,21 +70,26 @@ export class AllowList {
     for (const e of entries) {
       const c = compileEntry(e);
       if (c.wildcard) this.wildcards.push(c);
-      else this.exact.set(`${c.scheme}//${c.host}${c.port ? `:${c.port}` : ''}`, c.label);
+      else this.exact.set(`${c.scheme}//${c.host}${c.port ? `:${c.port}` : ''}`, c);
     }
   }
 
   /** The label of the application for this Origin header value, or undefined if refused. */
   labelFor(origin: string): string | undefined {
-    const known = this.memo.get(origin);
-    if (known !== undefined) return known ?? undefined;
-    const label = this.decide(origin);
-    if (this.memo.size > 1000) this.memo.clear();
-    this.memo.set(origin, label ?? null);
-    return label;
+    return this.entryFor(origin)?.label;
   }
 
-  private decide(origin: string): string | undefined {
+  /** The allow-list entry this Origin header value matches, or undefined if refused. */
+  entryFor(origin: string): OriginEntry | undefined {
+    const known = this.memo.get(origin);
+    if (known !== undefined) return known?.entry;
+    const c = this.decide(origin);
+    if (this.memo.size > 1000) this.memo.clear();
+    this.memo.set(origin, c ?? null);
+    return c?.entry;
+  }
+
+  private decide(origin: string): CompiledEntry | undefined {
     if (origin.length > 2048) return undefined;
     let url: URL;
     try {
@@ -85,7 +103,7 @@ export class AllowList {
     if (exact !== undefined) return exact;
     for (const w of this.wildcards) {
       if (url.protocol === w.scheme && url.port === w.port && url.hostname.endsWith(w.host) && url.hostname.length > w.host.length) {
-        return w.label;
+        return w;
       }
     }
     return undefined;

@@ -150,7 +150,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
-    this.teardown();
+    await this.teardown();
   }
 
   private connect(): void {
@@ -174,12 +174,12 @@ export class PcscReaders implements ReaderSource, CardAccess {
   private unavailable(e: Error): void {
     if (this.lastError !== e.message) this.log.warn({ err: e.message }, 'pcsc unavailable; retrying');
     this.lastError = e.message;
-    this.teardown();
+    void this.teardown();
     if (!this.closed) this.retry = setTimeout(() => this.connect(), RETRY_MS).unref();
   }
 
-  private teardown(): void {
-    for (const e of [...this.entries.values()]) this.removeReader(e);
+  private async teardown(): Promise<void> {
+    const released = [...this.entries.values()].map((e) => this.removeReader(e));
     if (this.pcsc) {
       const p = this.pcsc;
       this.pcsc = undefined;
@@ -192,6 +192,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
         // already closed
       }
     }
+    await Promise.all(released);
   }
 
   private addReader(reader: CardReader): void {
@@ -211,7 +212,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
     this.entries.set(entry.id, entry);
     this.emit('READER_ADDED', entry);
     reader.on('error', (e) => this.log.debug({ reader: entry.id, err: e.message }, 'reader status error'));
-    reader.on('end', () => this.removeReader(entry));
+    reader.on('end', () => void this.removeReader(entry));
     reader.on('status', (s) => {
       const present = (s.state & reader.SCARD_STATE_PRESENT) !== 0 && (s.state & reader.SCARD_STATE_MUTE) === 0 && !!s.atr?.length;
       if (present && (!entry.atr || !entry.atr.equals(s.atr!))) {
@@ -233,21 +234,39 @@ export class PcscReaders implements ReaderSource, CardAccess {
     entry.atr = null;
     entry.connection = null;
     entry.dirty = false;
-    if (entry.reader.connected) entry.reader.disconnect(entry.reader.SCARD_LEAVE_CARD, () => undefined);
+    if (entry.reader.connected && !entry.inflight) {
+      const r = entry.reader;
+      this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(r.SCARD_LEAVE_CARD, (err) => done(err, undefined))).catch(() => undefined);
+    }
     this.events.emit({ type: 'CARD_REMOVED', reader: { ...was, card: null }, at: new Date().toISOString() });
   }
 
-  private removeReader(entry: ReaderEntry): void {
+  private async removeReader(entry: ReaderEntry): Promise<void> {
     if (!this.entries.delete(entry.id)) return;
     if (entry.card) this.cardRemoved(entry);
     entry.reader.removeAllListeners('status');
     entry.reader.on('error', () => undefined);
+    this.emit('READER_REMOVED', entry);
+    // The binding's close() takes the reader's lock on the main thread: while a native call
+    // holds it (a card that does not answer), close() would block the whole process. Wait
+    // for it, bounded, and leave the reader unclosed if it is still stuck.
+    if (entry.inflight && (await within(entry.inflight, this.timing.apduMs)) === TIMED_OUT) {
+      this.log.warn({ reader: entry.id }, 'reader still busy with a card that does not answer; left open');
+      return;
+    }
+    if (entry.reader.connected) {
+      const r = entry.reader;
+      try {
+        await this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(r.SCARD_LEAVE_CARD, (err) => done(err, undefined)));
+      } catch (e) {
+        if (e instanceof CardError && e.code === 'CARD_TIMEOUT') return; // the disconnect itself is stuck
+      }
+    }
     try {
       entry.reader.close();
     } catch {
       // gone already
     }
-    this.emit('READER_REMOVED', entry);
   }
 
   private emit(type: ReaderEventType, entry: ReaderEntry): void {

@@ -1,12 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AllowList } from '../../origins/allow-list.js';
+import type { AllowList, OriginEntry } from '../../origins/allow-list.js';
 import { ConnectorError } from '../../errors.js';
 
 export interface Caller {
   label: string;
   /** The allowed browser origin, or null for the local token client. */
   origin: string | null;
+  /** The allow-list entry that let the caller in (its application), or null for the local client. */
+  entry: OriginEntry | null;
 }
 
 /** Label given to local non-browser clients that present the data-dir token. */
@@ -20,14 +22,14 @@ export const LOCAL_CLIENT_LABEL = 'local';
 export function identifyCaller(headers: IncomingHttpHeaders, allowList: AllowList, localToken: Buffer | undefined): Caller {
   const origin = headers.origin;
   if (origin !== undefined) {
-    const label = allowList.labelFor(origin);
-    if (label === undefined) throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
-    return { label, origin };
+    const entry = allowList.entryFor(origin);
+    if (entry === undefined) throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
+    return { label: entry.label, origin, entry };
   }
   const auth = headers.authorization;
   if (localToken && auth?.startsWith('Bearer ')) {
     const given = Buffer.from(auth.slice(7).trim());
-    if (given.length === localToken.length && timingSafeEqual(given, localToken)) return { label: LOCAL_CLIENT_LABEL, origin: null };
+    if (given.length === localToken.length && timingSafeEqual(given, localToken)) return { label: LOCAL_CLIENT_LABEL, origin: null, entry: null };
   }
   throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'Requests must come from an allowed web origin or carry the local client token.');
 }
