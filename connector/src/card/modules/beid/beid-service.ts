@@ -213,9 +213,12 @@ export class BeidService {
       } catch {
         return; // the card left: its state went with it
       }
-      this.run(session.readerId, insertion, async (ch) => {
-        if (session.holder === holder) await this.resetSecurity(ch, session, 'idle');
-      }).catch((e: unknown) => this.opts.log?.warn({ reader: session.readerId, err: (e as Error).message }, 'idle reset failed'));
+      // Through a promise chain: withCard may throw at once (pcscd gone), never from a timer.
+      Promise.resolve()
+        .then(() => this.run(session.readerId, insertion, async (ch) => {
+          if (session.holder === holder) await this.resetSecurity(ch, session, 'idle');
+        }))
+        .catch((e: unknown) => this.opts.log?.warn({ reader: session.readerId, err: (e as Error).message }, 'idle reset failed'));
     }, this.opts.idleResetMs);
     session.idleTimer.unref();
   }
