@@ -279,7 +279,12 @@ export class PcscReaders implements ReaderSource, CardAccess {
    * on this reader: it is remembered (`inflight`) and the next task waits for it, bounded,
    * instead of queueing more blocked native work.
    */
-  private async native<T>(entry: ReaderEntry, what: string, call: (done: (err: Error | null, value: T) => void) => void): Promise<T> {
+  private async native<T>(
+    entry: ReaderEntry,
+    what: string,
+    call: (done: (err: Error | null, value: T) => void) => void,
+    boundMs = this.timing.apduMs,
+  ): Promise<T> {
     const p = new Promise<T>((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value))));
     const settled = p.then(
       () => undefined,
@@ -289,13 +294,22 @@ export class PcscReaders implements ReaderSource, CardAccess {
     void settled.then(() => {
       if (entry.inflight === settled) entry.inflight = null;
     });
-    const result = await within(p, this.timing.apduMs);
+    const result = await within(p, boundMs);
     if (result === TIMED_OUT) {
       entry.dirty = true;
-      this.log.warn({ reader: entry.id, timeoutMs: this.timing.apduMs, call: what }, 'card did not answer in time; the reader will be reset');
-      throw cardTimeout(what, this.timing.apduMs);
+      this.log.warn({ reader: entry.id, timeoutMs: boundMs, call: what }, 'card did not answer in time; the reader will be reset');
+      throw cardTimeout(what, boundMs);
     }
     return result;
+  }
+
+  /**
+   * Connect and disconnect/reset are not APDUs: pcscd powers or resets the card (ATR, PPS)
+   * and waits for its reader thread, which takes longer on a busy machine. They are bounded
+   * by the operation's time, which wraps them anyway.
+   */
+  private get controlMs(): number {
+    return Math.max(this.timing.apduMs, this.timing.operationMs);
   }
 
   /** SCardConnect on a reader the binding holds no handle for. */
@@ -308,7 +322,9 @@ export class PcscReaders implements ReaderSource, CardAccess {
       return;
     }
     try {
-      const protocol = await this.native<number>(entry, 'SCardConnect', (done) => r.connect({ share_mode: r.SCARD_SHARE_SHARED }, done));
+      const protocol = await this.native<number>(
+        entry, 'SCardConnect', (done) => r.connect({ share_mode: r.SCARD_SHARE_SHARED }, done), this.controlMs,
+      );
       if (typeof protocol !== 'number') throw new Error('SCardConnect gave no protocol');
       entry.connection = { protocol };
     } catch (e) {
@@ -323,7 +339,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
     entry.connection = null;
     if (r.connected) {
       try {
-        await this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(disposition, (err) => done(err, undefined)));
+        await this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(disposition, (err) => done(err, undefined)), this.controlMs);
       } catch (e) {
         if (e instanceof CardError) throw e;
         // The handle is unusable (e.g. the card was reset or pulled under us); the binding
