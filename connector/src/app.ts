@@ -65,7 +65,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     startedAt: Date.now(),
     readers,
     transactions,
-    beid: beidModule.open(readers),
+    beid: beidModule.open(readers, { idleResetMs: (opts.cardIdleResetSeconds ?? 120) * 1000, state, log }),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {
