@@ -7,7 +7,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { OriginPolicy } from '../origins/origin-policy.js';
 import type { CertStore, ServerCredentials } from '../tls/cert-store.js';
-import { compileEntry, type OriginEntry } from '../origins/allow-list.js';
+import { entryFromJson, type OriginEntry } from '../origins/allow-list.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { DsHttp } from './ds-http.js';
 import { DsRequestError } from './ds-http.js';
@@ -233,10 +233,8 @@ export class DsClient {
 function validEntries(entries: unknown[], log: Logger): OriginEntry[] {
   const out: OriginEntry[] = [];
   for (const e of entries) {
-    const o = e as OriginEntry;
     try {
-      compileEntry(o);
-      out.push({ origin: o.origin, label: o.label });
+      out.push(entryFromJson(e));
     } catch {
       log.warn('DS sent a malformed origin entry; ignored');
     }

@@ -6,6 +6,58 @@
 export interface OriginEntry {
   origin: string;
   label: string;
+  /** Who types the PIN; absent means HOST_PAGE (the wire default older DSs and origins files imply). */
+  pinEntry?: PinEntry;
+  /** When the user must consent to identity reads; absent means OFF. */
+  consent?: ConsentMode;
+  /** Minutes a PIN verified in a tab may be reused for authentication; absent means 0. */
+  pinReuseMinutes?: number;
+}
+
+export type PinEntry = 'CONNECTOR_PAGE' | 'HOST_PAGE';
+export type ConsentMode = 'OFF' | 'ONCE_PER_ORIGIN' | 'EVERY_SESSION';
+const PIN_ENTRIES: readonly string[] = ['CONNECTOR_PAGE', 'HOST_PAGE'];
+const CONSENT_MODES: readonly string[] = ['OFF', 'ONCE_PER_ORIGIN', 'EVERY_SESSION'];
+
+/** An application's settings with the defaults filled in. */
+export interface AppSettings {
+  label: string;
+  pinEntry: PinEntry;
+  consent: ConsentMode;
+  pinReuseMinutes: number;
+}
+
+export const settingsOf = (e: OriginEntry): AppSettings => ({
+  label: e.label,
+  pinEntry: e.pinEntry ?? 'HOST_PAGE',
+  consent: e.consent ?? 'OFF',
+  pinReuseMinutes: e.pinReuseMinutes ?? 0,
+});
+
+/**
+ * An entry from JSON (origins file, DS sync) reduced to the known fields, each checked;
+ * throws OriginEntryError with a readable reason.
+ */
+export function entryFromJson(raw: unknown): OriginEntry {
+  const o = raw as Record<string, unknown> | null;
+  if (typeof o?.origin !== 'string' || typeof o?.label !== 'string') throw new OriginEntryError('an entry needs "origin" and "label" strings');
+  const entry: OriginEntry = { origin: o.origin, label: o.label };
+  if (o.pinEntry !== undefined) {
+    if (typeof o.pinEntry !== 'string' || !PIN_ENTRIES.includes(o.pinEntry)) throw new OriginEntryError(`pinEntry must be one of ${PIN_ENTRIES.join(', ')}`);
+    entry.pinEntry = o.pinEntry as PinEntry;
+  }
+  if (o.consent !== undefined) {
+    if (typeof o.consent !== 'string' || !CONSENT_MODES.includes(o.consent)) throw new OriginEntryError(`consent must be one of ${CONSENT_MODES.join(', ')}`);
+    entry.consent = o.consent as ConsentMode;
+  }
+  if (o.pinReuseMinutes !== undefined) {
+    if (!Number.isInteger(o.pinReuseMinutes) || (o.pinReuseMinutes as number) < 0 || (o.pinReuseMinutes as number) > 1440) {
+      throw new OriginEntryError('pinReuseMinutes must be an integer from 0 to 1440');
+    }
+    entry.pinReuseMinutes = o.pinReuseMinutes as number;
+  }
+  compileEntry(entry);
+  return entry;
 }
 
 interface CompiledEntry {
@@ -47,6 +99,7 @@ export function compileEntry(entry: OriginEntry): CompiledEntry {
 
 export class AllowList {
   private readonly exact = new Map<string, string>();
+  private readonly byLabel = new Map<string, AppSettings>();
   private readonly wildcards: CompiledEntry[] = [];
   /** Memo of decisions: pages send the same Origin on every request. */
   private readonly memo = new Map<string, string | null>();
@@ -56,6 +109,8 @@ export class AllowList {
     this.entries = entries;
     for (const e of entries) {
       const c = compileEntry(e);
+      // One application, one set of settings: the first entry of a label gives them.
+      if (!this.byLabel.has(e.label)) this.byLabel.set(e.label, settingsOf(e));
       if (c.wildcard) this.wildcards.push(c);
       else this.exact.set(`${c.scheme}//${c.host}${c.port ? `:${c.port}` : ''}`, c.label);
     }
@@ -69,6 +124,11 @@ export class AllowList {
     if (this.memo.size > 1000) this.memo.clear();
     this.memo.set(origin, label ?? null);
     return label;
+  }
+
+  /** The settings of the application with this label (defaults for an unknown one). */
+  settingsFor(label: string): AppSettings {
+    return this.byLabel.get(label) ?? settingsOf({ origin: '', label });
   }
 
   private decide(origin: string): string | undefined {

@@ -27,8 +27,10 @@ export type CardModule =
 
 export type ChangePinInput = {
   allowLastTry: boolean | null | undefined;
-  newPin: string;
-  oldPin: string;
+  newPin: string | null | undefined;
+  oldPin: string | null | undefined;
+  /** Id of the connector-page operation where the user types both PINs. */
+  operation: string | number | null | undefined;
   readerId: string | number;
 };
 
@@ -81,8 +83,12 @@ export type Sex =
 export type SignInput = {
   algorithm: Algorithm;
   allowLastTry: boolean | null | undefined;
+  /** Name of the signed document as the page gives it, shown on the connector page (at most 200 characters). */
+  documentName: string | null | undefined;
   /** The hash to sign, base64; its length must match the algorithm's digest. */
   hash: string;
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation: string | number | null | undefined;
   /** The PIN; required for signatures and for the first authentication of a card session. */
   pin: string | null | undefined;
   readerId: string | number;
@@ -101,18 +107,24 @@ export type UploadInput = {
 
 export type UseCase =
   | 'AUTHENTICATION'
+  /** The user's answer to a consent request: result OK (given) or CONSENT_REFUSED / USER_CANCELLED. */
+  | 'CONSENT'
   | 'FILE_DOWNLOAD'
   | 'FILE_PRINT'
   | 'FILE_UPLOAD'
   | 'IDENTITY_READ'
+  /** A PIN change (recorded apart from PIN_VERIFICATION). */
+  | 'PIN_CHANGE'
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';
 
 export type VerifyPinInput = {
   /** Allow the connector to spend the last remaining PIN try. */
   allowLastTry: boolean | null | undefined;
-  /** 4 to 12 digits. Never logged or stored. */
-  pin: string;
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation: string | number | null | undefined;
+  /** 4 to 12 digits. Never logged or stored. Only for applications whose PIN is entered on the host page. */
+  pin: string | null | undefined;
   readerId: string | number;
 };
 
