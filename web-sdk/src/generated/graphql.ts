@@ -34,6 +34,13 @@ export type ChangePinInput = {
   readerId: string | number;
 };
 
+export type ConsentMode =
+  /** Asked again after the card is removed or the connector restarts. */
+  | 'EVERY_SESSION'
+  | 'OFF'
+  /** Asked once per origin on this machine, remembered until revoked on /settings. */
+  | 'ONCE_PER_ORIGIN';
+
 export type DocumentType =
   | 'BELGIAN_CITIZEN'
   | 'FOREIGNER'
@@ -48,6 +55,12 @@ export type DownloadInput = {
   subfolder: string | null | undefined;
   type: string;
 };
+
+export type PinEntry =
+  /** The PIN is typed on the connector's own page (https://localhost:<port>/pin); the page never sees it. */
+  | 'CONNECTOR_PAGE'
+  /** Legacy: the page sends the PIN in the request. */
+  | 'HOST_PAGE';
 
 export type PrintInput = {
   /** ... or a file sent by the page. */
@@ -175,6 +188,13 @@ export type AuthenticateMutationVariables = Exact<{
 
 export type AuthenticateMutation = { authenticate: { algorithm: Algorithm, signature: string, certificate: string } };
 
+export type RequestConsentMutationVariables = Exact<{
+  operation: string | number;
+}>;
+
+
+export type RequestConsentMutation = { requestConsent: { granted: boolean } };
+
 export type FileTypesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -228,7 +248,7 @@ export type PrintJobQuery = { printJob: { id: string, printer: string, state: Pr
 export type InfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type InfoQuery = { info: { name: string, version: string, apiVersion: string, os: string, arch: string, uptimeSeconds: number, label: string, pcscAvailable: boolean, managed: boolean, deviceId: string | null } };
+export type InfoQuery = { info: { name: string, version: string, apiVersion: string, os: string, arch: string, uptimeSeconds: number, label: string, pcscAvailable: boolean, managed: boolean, deviceId: string | null, pinEntry: PinEntry, consent: ConsentMode, consentRequired: boolean } };
 
 export type ReaderFieldsFragment = { id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null };
 
@@ -424,6 +444,13 @@ export const AuthenticateDocument = /*#__PURE__*/ new TypedDocumentString(`
   signature
   certificate
 }`) as unknown as TypedDocumentString<AuthenticateMutation, AuthenticateMutationVariables>;
+export const RequestConsentDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation RequestConsent($operation: ID!) {
+  requestConsent(operation: $operation) {
+    granted
+  }
+}
+    `) as unknown as TypedDocumentString<RequestConsentMutation, RequestConsentMutationVariables>;
 export const FileTypesDocument = /*#__PURE__*/ new TypedDocumentString(`
     query FileTypes {
   fileTypes {
@@ -512,6 +539,9 @@ export const InfoDocument = /*#__PURE__*/ new TypedDocumentString(`
     pcscAvailable
     managed
     deviceId
+    pinEntry
+    consent
+    consentRequired
   }
 }
     `) as unknown as TypedDocumentString<InfoQuery, InfoQueryVariables>;
