@@ -293,7 +293,7 @@ describe('billing reports from real connector transactions', () => {
     type Local = { use_case: string; label: string; tag: string | null; occurred_at: string };
     const local = [a, b].flatMap((t) => t.c.db.prepare('SELECT use_case, label, tag, occurred_at FROM transactions').all() as Local[]);
     expect(local).toHaveLength(7);
-    const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
+    const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'PIN_CHANGE', 'CONSENT', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
     const expected = new Map<string, number[]>();
     for (const t of local) {
       const key = JSON.stringify([t.occurred_at.slice(0, 7), t.label, t.tag ?? '']);
