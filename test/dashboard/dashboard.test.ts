@@ -157,8 +157,8 @@ beforeAll(async () => {
   dsUrl = await ds.listen();
   const ctx = ds.services;
   await organisations.createOrganisation(ctx, 'acme');
-  await applications.createApplication(ctx, { org: 'acme', label: 'shop', name: 'Web shop' });
-  await applications.createApplication(ctx, { org: 'acme', label: 'bank', name: 'Online bank' });
+  await applications.createApplication(ctx, { org: 'acme', label: 'shop', name: 'Web shop', pinEntry: 'HOST_PAGE' }); // legacy: its pages send the PIN
+  await applications.createApplication(ctx, { org: 'acme', label: 'bank', name: 'Online bank', pinEntry: 'HOST_PAGE' });
   await applications.addOrigin(ctx, { org: 'acme', label: 'bank', origin: BANK });
   await users.createUser(ctx, { email: ADMIN.email, role: 'admin', password: ADMIN.password });
   await users.createUser(ctx, { email: BUSINESS.email, role: 'business', password: BUSINESS.password });
@@ -308,10 +308,10 @@ describe('billing reports from real connector transactions', () => {
     const month = local[0]!.occurred_at.slice(0, 7);
     if (local.every((t) => t.occurred_at.startsWith(month))) {
       expect(expectedRows).toEqual([
-        [month, 'bank', '', '0', '0', '0', '2', '0', '0', '0', '2'],
-        [month, 'bank', 'loan', '1', '0', '0', '0', '0', '0', '0', '1'],
-        [month, 'shop', '', '0', '0', '0', '1', '0', '0', '0', '1'],
-        [month, 'shop', 'checkout', '1', '0', '0', '2', '0', '0', '0', '3'],
+        [month, 'bank', '', '0', '0', '0', '2', '0', '0', '0', '0', '0', '2'],
+        [month, 'bank', 'loan', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+        [month, 'shop', '', '0', '0', '0', '1', '0', '0', '0', '0', '0', '1'],
+        [month, 'shop', 'checkout', '1', '0', '0', '2', '0', '0', '0', '0', '0', '3'],
       ]);
     }
 

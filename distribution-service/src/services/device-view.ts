@@ -1,12 +1,13 @@
 import { isoAt } from '../clock.js';
 import type { LogLevel } from '../domain/transaction.js';
-import type { Organisation } from '../store/repository.js';
+import type { ApplicationSettings, Organisation } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
 
 /** What an organisation tells its devices: shared by the register and sync answers. */
 export interface CorsFull {
   version: number;
-  entries: { origin: string; label: string }[];
+  /** Each origin with its application's label and settings (the connector applies them per label). */
+  entries: ({ origin: string; label: string } & ApplicationSettings)[];
 }
 export type CorsView = CorsFull | { version: number; unchanged: true };
 
@@ -25,7 +26,10 @@ export interface RenewalWindow {
 export async function corsView(ctx: ServiceContext, org: Organisation, knownVersion?: number): Promise<CorsView> {
   if (knownVersion === org.corsVersion) return { version: org.corsVersion, unchanged: true };
   const rows = await ctx.repo.listOrigins(org.id);
-  return { version: org.corsVersion, entries: rows.map((r) => ({ origin: r.origin, label: r.label })) };
+  return {
+    version: org.corsVersion,
+    entries: rows.map((r) => ({ origin: r.origin, label: r.label, pinEntry: r.pinEntry, consent: r.consent, pinReuseMinutes: r.pinReuseMinutes })),
+  };
 }
 
 export function configView(org: Organisation): ConfigView {
