@@ -149,14 +149,14 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
    */
   function onConnectorPage<R>(page: 'pin' | 'consent', request: (operation: string, signal: AbortSignal) => Promise<R>): Promise<R> {
     const operation = crypto.randomUUID();
-    const popup = openWindow(`${url}/${page}?op=${operation}`, `cardlink-${operation}`, 'popup,width=520,height=720');
-    if (!popup) return Promise.reject(new ConnectorError('POPUP_BLOCKED', "The browser blocked the connector's page: call this from a click."));
+    const popup = openWindow(`${url}/${page}?op=${operation}`, '_blank', 'popup');
+    if (!popup) return Promise.reject(new ConnectorError('POPUP_BLOCKED', 'Popup blocked: call from a click.'));
     const abort = new AbortController();
     return new Promise<R>((resolve, reject) => {
       const watch = setInterval(() => {
         if (!popup.closed) return;
         abort.abort();
-        reject(new ConnectorError('USER_CANCELLED', "The user closed the connector's page."));
+        reject(new ConnectorError('USER_CANCELLED', 'Closed by the user.'));
       }, 250);
       request(operation, abort.signal)
         .then(resolve, reject)
@@ -194,9 +194,8 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   const withFileOptions = { fetchOptions: () => ({ headers: { ...headers(), 'GraphQL-Require-Preflight': '1' }, credentials: 'omit' as const }) };
   const mutate = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V, withFile?: boolean) =>
     settle<R>(client.mutation<R, V>(String(doc), vars, withFile ? withFileOptions : undefined));
-  /** A mutation that waits for the user (urql cannot abort it): aborted when the page closes. */
+  /** PIN and consent mutations: posted directly, so that closing the connector's page can abort them (urql cannot). */
   async function waitingMutation<R, V>(doc: TypedDocumentString<R, V>, operationName: string, variables: V, signal?: AbortSignal): Promise<R> {
-    if (!signal) return mutate(doc as TypedDocumentString<R, V & AnyVariables>, variables as V & AnyVariables);
     let res: Response;
     try {
       res = await doFetch(endpoint, {

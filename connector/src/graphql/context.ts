@@ -8,6 +8,7 @@ import type { PrintService } from '../printing/print-service.js';
 import type { AppSettings } from '../origins/allow-list.js';
 import type { PendingOperations } from '../pages/pending-operations.js';
 import type { ConsentStore } from '../pages/consent-store.js';
+import type { SyncReport } from '../ds/sync-report.js';
 
 /** Long-lived services the resolvers call; resolvers never touch hardware or SQL directly. */
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   operations: PendingOperations;
   /** Consent and last card use per origin. */
   consents: ConsentStore;
+  /** A DS sync now (set when the connector is managed by a DS). */
+  ds?: { syncNow(): Promise<SyncReport> } | undefined;
   log: Logger;
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { entryFromJson, OriginEntryError, type OriginEntry } from './allow-list.js';
+import { OriginEntryError, type OriginEntry } from '@cardlink/ds-protocol';
+import { entryFromJson } from './allow-list.js';
 
 /**
  * The static allow-list for development and offline use: a JSON array of

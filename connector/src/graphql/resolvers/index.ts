@@ -6,6 +6,7 @@ import { transactionsQuery } from './transactions.js';
 import { readerEventsSubscription } from './reader-events.js';
 import { downloadMutation, filesQuery, fileTypesQuery, uploadMutation } from './files.js';
 import { printJobQuery, printMutation, printersQuery } from './printing.js';
+import { syncNowMutation } from './sync.js';
 import {
   Beid, BeidCertificates, Integrity, authenticateMutation, beidQuery, changePinMutation, signMutation, verifyPinMutation,
 } from './beid.js';
@@ -32,6 +33,7 @@ export function createResolvers(): Resolvers {
       upload: uploadMutation,
       print: printMutation,
       requestConsent: requestConsentMutation,
+      syncNow: syncNowMutation,
     },
     Subscription: {
       readerEvents: readerEventsSubscription,
