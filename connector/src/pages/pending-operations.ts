@@ -51,6 +51,8 @@ export interface PendingOperationsOptions {
   timeoutMs?: number;
   /** Most operations waiting at once (all applications together). @default 16 */
   maxPending?: number;
+  /** Most operations waiting at once for one origin, so that one page cannot take every slot. @default 3 */
+  maxPerOrigin?: number;
 }
 
 /**
@@ -66,10 +68,12 @@ export class PendingOperations {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly timeoutMs: number;
   private readonly maxPending: number;
+  private readonly maxPerOrigin: number;
 
-  constructor({ timeoutMs = 180_000, maxPending = 16 }: PendingOperationsOptions = {}) {
+  constructor({ timeoutMs = 180_000, maxPending = 16, maxPerOrigin = 3 }: PendingOperationsOptions = {}) {
     this.timeoutMs = timeoutMs;
     this.maxPending = maxPending;
+    this.maxPerOrigin = maxPerOrigin;
   }
 
   /**
@@ -79,7 +83,10 @@ export class PendingOperations {
   run<T>(id: string, spec: OperationSpec<T>, signal?: AbortSignal): Promise<T> {
     if (!OPERATION_ID.test(id)) throw new ConnectorError('INVALID_INPUT', 'operation must be 16-64 characters of A-Z a-z 0-9 _ -.');
     if (this.used.has(id)) throw new ConnectorError('OPERATION_NOT_FOUND', 'This operation id was already used.');
-    if (this.ops.size >= this.maxPending) throw new ConnectorError('RATE_LIMITED', 'Too many operations are waiting for the user.', { retryAfterSeconds: 5 });
+    const sameOrigin = [...this.ops.values()].filter((o) => o.origin === spec.origin).length;
+    if (this.ops.size >= this.maxPending || sameOrigin >= this.maxPerOrigin) {
+      throw new ConnectorError('RATE_LIMITED', 'Too many operations are waiting for the user.', { retryAfterSeconds: 5 });
+    }
     if (this.used.size > 10_000) this.used.clear();
     this.used.add(id);
 

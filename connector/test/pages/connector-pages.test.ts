@@ -190,6 +190,20 @@ describe('PIN entry on the connector page', () => {
   }, 30_000);
 });
 
+describe('bounds', () => {
+  it('one origin holds at most 3 waiting operations; cancelling frees the slots', async () => {
+    const VERIFY = 'mutation($i: VerifyPinInput!) { verifyPin(input: $i) { verified } }';
+    const ops = [opId(), opId(), opId()];
+    const pending = ops.map((op) => t.query(VERIFY, { i: { readerId: reader, operation: op } }, { origin: PAGE_APP }));
+    await expect.poll(() => t.c.services.operations.size).toBe(3);
+    const fourth = await t.query(VERIFY, { i: { readerId: reader, operation: opId() } }, { origin: PAGE_APP });
+    expect(fourth.json.errors[0].extensions.code).toBe('RATE_LIMITED');
+    for (const op of ops) await post('/pin/cancel', { op, csrf: t.c.services.operations.get(op)!.csrf });
+    for (const r of await Promise.all(pending)) expect(r.json.errors[0].extensions.code).toBe('USER_CANCELLED');
+    expect(t.c.services.operations.size).toBe(0);
+  }, 20_000);
+});
+
 describe('consent and settings', () => {
   const IDENTITY = 'query($r: ID!) { beid(readerId: $r) { identity { surname } } }';
 
