@@ -12,6 +12,7 @@ import { esc, html } from '../../src/pages/html.js';
 const PAGE_APP = 'https://page.example.com';
 const LEGACY_APP = 'https://legacy.example.com';
 const CONSENT_APP = 'https://consent.example.com';
+const SESSION_APP = 'https://session.example.com';
 const PIN = '1234';
 
 let t: TestConnector;
@@ -44,6 +45,7 @@ beforeAll(async () => {
       { origin: PAGE_APP, label: 'page-app', pinEntry: 'CONNECTOR_PAGE' },
       { origin: LEGACY_APP, label: 'legacy-app', pinEntry: 'HOST_PAGE' },
       { origin: CONSENT_APP, label: 'consent-app', pinEntry: 'CONNECTOR_PAGE', consent: 'ONCE_PER_ORIGIN' },
+      { origin: SESSION_APP, label: 'session-app', consent: 'EVERY_SESSION' },
     ],
   });
   own = `https://localhost:${t.port}`;
@@ -92,7 +94,7 @@ describe('headers and the guards pages keep', () => {
     // No inline script or handler, no third-party URL.
     expect(r.text).not.toMatch(/<script(?![^>]*src="\/pages\/pages\.js")/);
     expect(r.text).not.toMatch(/\son[a-z]+=/i);
-    expect(r.text).not.toMatch(/https?:\/\/(?!localhost|page\.example|legacy\.example|consent\.example)/);
+    expect(r.text).not.toMatch(/https?:\/\/(?!localhost|[a-z]+\.example\.com)/);
     const js = await page('/pages/pages.js');
     expect(js.headers['content-type']).toMatch(/^text\/javascript/);
     expect(js.headers['x-content-type-options']).toBe('nosniff');
@@ -240,5 +242,27 @@ describe('consent and settings', () => {
     // The secret was single-use.
     expect((await post('/settings/forget', { csrf, origin: CONSENT_APP })).status).toBe(403);
     expect((await t.query(IDENTITY, { r: reader }, { origin: CONSENT_APP })).json.errors[0].extensions.code).toBe('CONSENT_REQUIRED');
+  }, 30_000);
+
+  it('consent "every session" ends when the card is removed', async () => {
+    const allow = async () => {
+      const op = opId();
+      const pending = t.query('mutation($o: ID!) { requestConsent(operation: $o) { granted } }', { o: op }, { origin: SESSION_APP });
+      const form = await page(`/consent?op=${op}`);
+      await post('/consent/answer', { op, csrf: hiddenField(form, 'csrf')!, answer: 'allow' });
+      expect((await pending).json.data.requestConsent.granted).toBe(true);
+    };
+    await allow();
+    expect((await t.query(IDENTITY, { r: reader }, { origin: SESSION_APP })).json.data.beid.identity.surname).toBeTruthy();
+    // Nothing about this consent is written to disk.
+    expect(t.c.db.prepare('SELECT consent_at FROM origin_activity WHERE origin = ?').get(SESSION_APP)).toEqual({ consent_at: null });
+    const readers = t.c.services.readers as unknown as { remove(): void; insert(card: unknown): void; card: unknown };
+    const card = readers.card;
+    readers.remove();
+    readers.insert(card);
+    const id = (await t.query('{ readers { id } }', undefined, { origin: SESSION_APP })).json.data.readers[0].id;
+    expect((await t.query(IDENTITY, { r: id }, { origin: SESSION_APP })).json.errors[0].extensions.code).toBe('CONSENT_REQUIRED');
+    await allow();
+    expect((await t.query(IDENTITY, { r: id }, { origin: SESSION_APP })).json.data.beid.identity.surname).toBeTruthy();
   }, 30_000);
 });
