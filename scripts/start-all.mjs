@@ -22,6 +22,7 @@ const DS_PORT = Number(process.env.CARDLINK_DS_PORT ?? 51990);
 const CONNECTOR_PORT = Number(process.env.CARDLINK_CONNECTOR_PORT ?? 51983);
 const DEMO_PORT = Number(process.env.CARDLINK_DEMO_PORT ?? 5173);
 const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
+const DEMO_LEGACY_ORIGIN = `http://127.0.0.1:${DEMO_PORT}`;
 const ds = (...args) => [join(root, 'distribution-service/bin/ds.mjs'), ...args, '--db', join(home, 'ds/ds.sqlite')];
 const connectorBin = join(root, 'connector/bin/connector.mjs');
 const connectorData = join(home, 'connector');
@@ -120,6 +121,12 @@ async function start(name, cmd, args, opts = {}) {
 dsAdmin('org', 'create', 'demo');
 dsAdmin('app', 'create', '--org', 'demo', '--label', 'demo', '--name', 'Demo site');
 dsAdmin('origin', 'add', '--org', 'demo', '--label', 'demo', DEMO_ORIGIN);
+// The demo application: PIN on the connector's page, consent asked once per origin. The same
+// site reached as http://127.0.0.1:PORT is the "legacy" application: its pages take the PIN.
+dsAdmin('app', 'settings', '--org', 'demo', '--label', 'demo', '--pin-entry', 'CONNECTOR_PAGE', '--consent', 'ONCE_PER_ORIGIN');
+dsAdmin('app', 'create', '--org', 'demo', '--label', 'demo-legacy', '--name', 'Demo site (legacy PIN entry)');
+dsAdmin('app', 'settings', '--org', 'demo', '--label', 'demo-legacy', '--pin-entry', 'HOST_PAGE');
+dsAdmin('origin', 'add', '--org', 'demo', '--label', 'demo-legacy', DEMO_LEGACY_ORIGIN);
 const tokenFile = join(home, 'ds/install-token');
 if (!existsSync(join(connectorData, 'connector.db'))) {
   writeFileSync(tokenFile, dsAdmin('token', 'create', '--org', 'demo', '--uses', '1'), { mode: 0o600 });
@@ -299,7 +306,9 @@ process.stdout.write(
   [
     '',
     'Cardlink is running:',
-    `  Demo site:             ${demo ? DEMO_ORIGIN : '(not built yet)'}`,
+    `  Demo site:             ${demo ? `${DEMO_ORIGIN} (PIN typed on the connector's page)` : '(not built yet)'}`,
+    `  Legacy demo:           ${demo ? `${DEMO_LEGACY_ORIGIN} (application demo-legacy: PIN typed in the page)` : '(not built yet)'}`,
+    `  Connector settings:    https://localhost:${CONNECTOR_PORT}/settings (allowed applications, consents)`,
     `  Connector (GraphQL):   https://localhost:${CONNECTOR_PORT}/graphql`,
     `  Distribution Service:  http://127.0.0.1:${DS_PORT}`,
     `  Dashboard:             ${dashboardUrl}`,

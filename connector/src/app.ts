@@ -27,6 +27,9 @@ import { PrintService } from './printing/print-service.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
 import { syncReport } from './ds/sync-report.js';
 import { readFileSync } from 'node:fs';
+import { PendingOperations } from './pages/pending-operations.js';
+import { ConsentStore } from './pages/consent-store.js';
+import { pageRoutes } from './pages/routes.js';
 import type { DsClient } from './ds/ds-client.js';
 import type { SyncScheduler } from './ds/sync-scheduler.js';
 
@@ -73,8 +76,15 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
       transfers: new FileTransfers(),
     },
     printing: new PrintService({ spoolDir: join(opts.dataDir, 'print-spool') }),
+    appSettings: (label) => origins.current().settingsFor(label),
+    operations: new PendingOperations(),
+    consents: new ConsentStore(db),
     log,
   };
+  // Consent given "for this session" ends when a card leaves.
+  readers.subscribe((e) => {
+    if (e.type === 'CARD_REMOVED' || e.type === 'READER_REMOVED') services.consents.endSession();
+  });
   const engine = createEngine({ onUnexpectedError: (e) => log.error({ err: e }, 'resolver failed') });
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.destroy();
@@ -90,7 +100,13 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     rateLimit: opts.rateLimit,
     maxBodyBytes: opts.maxBodyBytes,
     log,
-  }, { [TRANSFER_PREFIX]: services.files.transfers.route });
+  }, { [TRANSFER_PREFIX]: services.files.transfers.route }, pageRoutes({
+    operations: services.operations,
+    consents: services.consents,
+    origins,
+    readers,
+    triesLeft: (readerId) => services.beid?.pinTriesLeft(readerId) ?? Promise.resolve(null),
+  }));
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
   if (ds) services.ds = { syncNow: () => syncReport(ds.scheduler, state) };

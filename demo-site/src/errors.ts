@@ -100,6 +100,16 @@ export function friendly(e: unknown, connectorUrl: string): Friendly {
       };
     case 'PIN_REQUIRED':
       return { ...base, state: 'pin-required', title: 'Enter your PIN', text: 'This operation needs the PIN of the card.' };
+    case 'USER_CANCELLED':
+      return { ...base, state: 'user-cancelled', title: 'Cancelled', text: 'You cancelled on the connector’s page. Nothing was done with your card.' };
+    case 'POPUP_BLOCKED':
+      return { ...base, state: 'popup-blocked', title: 'The connector’s page was blocked', text: 'Your browser blocked the window where you type your PIN. Allow pop-ups for this site, then click again.' };
+    case 'PIN_ENTRY_ON_CONNECTOR_PAGE':
+      return { ...base, state: 'pin-on-connector-page', title: 'Type your PIN on the connector’s page', text: 'This application may not take your PIN itself; the connector asks for it in its own window.' };
+    case 'CONSENT_REQUIRED':
+      return { ...base, state: 'consent-required', title: 'Your permission is needed', text: 'Allow this site to read your eID card on the connector’s page first.' };
+    case 'CONSENT_REFUSED':
+      return { ...base, state: 'consent-refused', title: 'Not allowed', text: 'You did not allow this site to read your eID card.' };
     case 'ALGORITHM_NOT_SUPPORTED':
       return { ...base, state: 'algorithm', title: 'Algorithm not supported', text: 'This card cannot use this algorithm; choose another one.' };
     case 'INVALID_INPUT':

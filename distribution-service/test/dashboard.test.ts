@@ -86,6 +86,23 @@ describe('applications and origins', () => {
       'https://bank.example.com',
     ]);
     expect((await admin.submit('/dashboard/orgs/acme/apps/retail-bank', '/dashboard/orgs/acme/apps/retail-bank/label', { label: 'shop' })).status).toBe(409);
+
+    // PIN entry and consent: the connector page by default; changed here, sent with the origins.
+    const app = '/dashboard/orgs/acme/apps/retail-bank';
+    const setting = (text: string, name: string) => new RegExp(`data-setting="${name}">([^<]*)<`).exec(text)?.[1];
+    const shown = (await admin.get(app)).text;
+    expect(setting(shown, 'pinEntry')).toBe('the connector page');
+    expect(setting(shown, 'consent')).toBe('not asked');
+    const before = (await org()).corsVersion;
+    const saved = await admin.submit(app, `${app}/user-steps`, { pinEntry: 'HOST_PAGE', consent: 'ONCE_PER_ORIGIN', pinReuseMinutes: '3' });
+    expect(saved.location).toBe(`${app}?done=app-settings`);
+    const after = (await admin.get(saved.location!)).text;
+    expect(after).toContain('Connector page settings saved');
+    expect([setting(after, 'pinEntry'), setting(after, 'consent'), setting(after, 'pinReuseMinutes')]).toEqual(['the host page (legacy)', 'asked once per origin on each machine', '3 min']);
+    expect((await org()).corsVersion).toBeGreaterThan(before);
+    const bad = await admin.submit(app, `${app}/user-steps`, { pinEntry: 'HOST_PAGE', consent: 'ALWAYS', pinReuseMinutes: '3' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('consent is one of OFF, ONCE_PER_ORIGIN, EVERY_SESSION');
   });
 
   it('lets an admin of every organisation create organisations and see the users', async () => {
@@ -263,7 +280,7 @@ describe('billing reports', () => {
     });
   });
 
-  const HEADER = ['period', 'label', 'tag', 'IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT', 'total'];
+  const HEADER = ['period', 'label', 'tag', 'IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'PIN_CHANGE', 'CONSENT', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT', 'total'];
 
   /**
    * The report page's table and its CSV, which must be identical but for the headings: the page
@@ -294,17 +311,17 @@ describe('billing reports', () => {
     const r = await report('submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1');
     expect(r.table).toEqual([
       HEADER,
-      ['2025-10', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '1'],
-      ['2025-10', 'shop', 'checkout', '0', '0', '2', '1', '0', '0', '0', '3'],
-      ['2025-11', 'bank', '', '0', '0', '0', '0', '0', '0', '1', '1'],
-      ['2025-11', 'bank', 'loan', '0', '3', '0', '0', '0', '0', '0', '3'],
-      ['2025-11', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '1'],
-      ['2025-11', 'shop', 'Checkout', '0', '0', '1', '0', '0', '0', '0', '1'],
-      ['2025-11', 'shop', 'checkout', '0', '0', '3', '0', '0', '0', '0', '3'],
+      ['2025-10', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-10', 'shop', 'checkout', '0', '0', '2', '1', '0', '0', '0', '0', '0', '3'],
+      ['2025-11', 'bank', '', '0', '0', '0', '0', '0', '0', '0', '0', '1', '1'],
+      ['2025-11', 'bank', 'loan', '0', '3', '0', '0', '0', '0', '0', '0', '0', '3'],
+      ['2025-11', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-11', 'shop', 'Checkout', '0', '0', '1', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-11', 'shop', 'checkout', '0', '0', '3', '0', '0', '0', '0', '0', '0', '3'],
     ]);
     expect(r.total).toBe('13');
     // the page reads as words; the CSV above kept the machine names
-    expect(r.headings).toEqual(['Period', 'Label', 'Tag', 'Identity read', 'Authentication', 'Signature', 'PIN verification', 'File download', 'File upload', 'File print', 'Total']);
+    expect(r.headings).toEqual(['Period', 'Label', 'Tag', 'Identity read', 'Authentication', 'Signature', 'PIN verification', 'PIN change', 'Consent to read the card', 'File download', 'File upload', 'File print', 'Total']);
     // the chart: one bar segment per (month, use case) with a count
     expect(r.text).toContain('<figure class="chart" id="report-chart">');
     expect([...r.text.matchAll(/<rect class="bar"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
@@ -321,8 +338,8 @@ describe('billing reports', () => {
   it('groups by label only, or over the whole range, filters by label and by success', async () => {
     expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range&byLabel=1')).table).toEqual([
       ['period', 'label', ...HEADER.slice(3)],
-      ['2025-10-01/2025-11-30', 'bank', '0', '3', '0', '0', '0', '0', '1', '4'],
-      ['2025-10-01/2025-11-30', 'shop', '2', '0', '6', '1', '0', '0', '0', '9'],
+      ['2025-10-01/2025-11-30', 'bank', '0', '3', '0', '0', '0', '0', '0', '0', '1', '4'],
+      ['2025-10-01/2025-11-30', 'shop', '2', '0', '6', '1', '0', '0', '0', '0', '0', '9'],
     ]);
     const bank = await report('submitted=1&from=2025-10&to=2025-11&period=month&byLabel=1&byTag=1&label=bank');
     expect(bank.table.slice(1).map((r) => r.slice(0, 3))).toEqual([['2025-11', 'bank', ''], ['2025-11', 'bank', 'loan']]);
@@ -338,7 +355,7 @@ describe('billing reports', () => {
     expect(fresh.text).toContain('Only successful operations count by default');
     // day by day, one day
     expect((await report('submitted=1&from=2025-11-30&to=2025-11-30&period=day&byLabel=1&byTag=1')).table.slice(1)).toEqual([
-      ['2025-11-30', 'bank', '', '0', '0', '0', '0', '0', '0', '1', '1'],
+      ['2025-11-30', 'bank', '', '0', '0', '0', '0', '0', '0', '0', '0', '1', '1'],
     ]);
     // the boundaries are whole UTC days: 2025-09-30T23:59:59.999Z and 2025-12-01T00:00:00Z stay out
     expect((await report('submitted=1&from=2025-09-30&to=2025-12-01&period=range')).total).toBe('15');
@@ -559,8 +576,8 @@ describe('billing CSV: formula-leading cells (CSV injection)', () => {
     const csv = await admin.get(`${REPORTS}.csv?${QUERY}`);
     expect(csv.status).toBe(200);
     const lines = csv.text.split('\r\n');
-    expect(lines[1]).toBe(`2025-10-01/2025-10-31,"'-2-1","'-1",0,0,1,0,0,0,0,1`);
-    expect(lines[2]).toBe(`2025-10-01/2025-10-31,"'-2-1",plain,0,0,1,0,0,0,0,1`);
+    expect(lines[1]).toBe(`2025-10-01/2025-10-31,"'-2-1","'-1",0,0,1,0,0,0,0,0,0,1`);
+    expect(lines[2]).toBe(`2025-10-01/2025-10-31,"'-2-1",plain,0,0,1,0,0,0,0,0,0,1`);
     // No field of the file starts a formula once parsed.
     for (const cell of parseCsv(csv.text).flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     // The page itself shows the label as it is.

@@ -37,7 +37,7 @@ describe('POST /v1/register', () => {
     expect(cert.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
     expect(cert.serialNumber.toLowerCase()).toBe(r.body.serial);
     expect(new Date(cert.validTo).toISOString()).toBe(r.body.notAfter);
-    expect(r.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop' }]);
+    expect(r.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop', pinEntry: 'CONNECTOR_PAGE', consent: 'OFF', pinReuseMinutes: 0 }]);
     expect(r.body.config).toEqual({ version: 0 });
     expect(r.body.nextSyncAfterSeconds).toBe(28_800);
     const device = await h.repo.findDevice(r.body.deviceId);

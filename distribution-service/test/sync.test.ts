@@ -91,10 +91,13 @@ describe('sync: transactions', () => {
   });
 });
 
+/** What a new application asks of the user: the PIN on the connector page, no consent step, no reuse. */
+const DEFAULTS = { pinEntry: 'CONNECTOR_PAGE', consent: 'OFF', pinReuseMinutes: 0 };
+
 describe('sync: CORS and configuration', () => {
   it('sends the full list when versions differ and { unchanged } when the device is current', async () => {
     const first = await signedSync(h, device, syncBody(device));
-    expect(first.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop' }]);
+    expect(first.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop', ...DEFAULTS }]);
     const v = first.body.cors.version;
     expect(device.registration.cors.version).toBe(v);
 
@@ -105,14 +108,28 @@ describe('sync: CORS and configuration', () => {
     const changed = await signedSync(h, device, syncBody(device, { corsVersion: v }));
     expect(changed.body.cors.version).toBeGreaterThan(v);
     expect(changed.body.cors.entries).toEqual([
-      { origin: 'https://*.shop.example.com', label: 'shop' },
-      { origin: 'https://shop.example.com', label: 'shop' },
+      { origin: 'https://*.shop.example.com', label: 'shop', ...DEFAULTS },
+      { origin: 'https://shop.example.com', label: 'shop', ...DEFAULTS },
     ]);
 
     await applications.removeOrigin(h.ds.services, { org: 'acme', label: 'shop', origin: 'https://shop.example.com' });
     const removed = await signedSync(h, device, syncBody(device, { corsVersion: changed.body.cors.version }));
     expect(removed.body.cors.version).toBeGreaterThan(changed.body.cors.version);
-    expect(removed.body.cors.entries).toEqual([{ origin: 'https://*.shop.example.com', label: 'shop' }]);
+    expect(removed.body.cors.entries).toEqual([{ origin: 'https://*.shop.example.com', label: 'shop', ...DEFAULTS }]);
+  });
+
+  it("sends each origin with its application's PIN-entry and consent settings; a change moves the version", async () => {
+    const v = (await signedSync(h, device, syncBody(device))).body.cors.version;
+    await applications.setApplicationSettings(h.ds.services, { org: 'acme', label: 'shop', pinEntry: 'HOST_PAGE', consent: 'ONCE_PER_ORIGIN', pinReuseMinutes: 5 });
+    const changed = await signedSync(h, device, syncBody(device, { corsVersion: v }));
+    expect(changed.body.cors.version).toBeGreaterThan(v);
+    expect(changed.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop', pinEntry: 'HOST_PAGE', consent: 'ONCE_PER_ORIGIN', pinReuseMinutes: 5 }]);
+    // The same settings again change nothing.
+    await applications.setApplicationSettings(h.ds.services, { org: 'acme', label: 'shop', pinEntry: 'HOST_PAGE' });
+    expect((await signedSync(h, device, syncBody(device, { corsVersion: changed.body.cors.version }))).body.cors).toEqual({ version: changed.body.cors.version, unchanged: true });
+    for (const bad of [{ pinEntry: 'PAGE' }, { consent: 'ALWAYS' }, { pinReuseMinutes: -1 }, { pinReuseMinutes: 1441 }, { pinReuseMinutes: 1.5 }]) {
+      await expect(applications.setApplicationSettings(h.ds.services, { org: 'acme', label: 'shop', ...bad })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
   });
 
   it('delivers organisation overrides (cycle, log level) and uses the cycle as the next-sync hint', async () => {

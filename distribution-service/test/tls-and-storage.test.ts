@@ -73,6 +73,7 @@ describe('SQLite storage', () => {
       { version: 3, name: 'certificate-retirement' },
       { version: 4, name: 'seen-requests' },
       { version: 5, name: 'device-can-update' },
+      { version: 6, name: 'application-user-steps' },
     ]);
     expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect((await again.findOrganisation('acme'))?.id).toBe('o1');

@@ -1,3 +1,4 @@
+import { MAX_PIN_REUSE_MINUTES, type ConsentMode, type PinEntry } from './use-cases.js';
 import { isLabel, TOKEN_RULE } from './labels.js';
 import { LOOPBACK_URL_HOSTS } from './loopback.js';
 
@@ -11,15 +12,14 @@ import { LOOPBACK_URL_HOSTS } from './loopback.js';
 export interface OriginEntry {
   origin: string;
   label: string;
-  /**
-   * Minutes a PIN verified in a tab may be reused by `authenticate` in that same tab
-   * (default 0: every authentication asks for the PIN). An application setting.
-   */
-  pinReuseMinutes?: number;
+  /** Who types the PIN; absent means HOST_PAGE (what an older DS or an origins file implies). */
+  pinEntry?: PinEntry | undefined;
+  /** Consent before identity reads; absent means OFF. */
+  consent?: ConsentMode | undefined;
+  /** Minutes a PIN verified in a tab may be reused; absent means 0. */
+  pinReuseMinutes?: number | undefined;
 }
 
-/** Longest PIN reuse an application may ask for. */
-export const MAX_PIN_REUSE_MINUTES = 60;
 
 export interface ParsedOrigin {
   /** Normalised: lowercase, default port dropped, `*.` kept for wildcards. */

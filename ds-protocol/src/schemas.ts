@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TOKEN_PATTERN } from './labels.js';
-import { LOG_LEVELS, USE_CASES, type UseCase } from './use-cases.js';
+import { CONSENT_MODES, LOG_LEVELS, MAX_PIN_REUSE_MINUTES, PIN_ENTRIES, USE_CASES, type UseCase } from './use-cases.js';
 
 /**
  * The request and response bodies of DS protocol v1 (PROTOCOL.md), as TypeBox schemas: the DS
@@ -81,10 +81,17 @@ export type FaultsRequest = Static<typeof FaultsRequest>;
 // Answers. Not strict: a newer DS may add fields an older connector ignores. Plain TypeBox
 // kinds only, so the connector can check an answer with TypeBox's Value.Check.
 
+/**
+ * One allowed origin with its application's label and settings for the connector's own pages
+ * (issue 14). The settings are optional on the wire: an older DS sends none, and a connector
+ * then applies HOST_PAGE, OFF, 0.
+ */
 export const CorsEntry = Type.Object({
   origin: Type.String(),
   label: Type.String(),
-  pinReuseMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+  pinEntry: Type.Optional(Type.Union(PIN_ENTRIES.map((v) => Type.Literal(v)))),
+  consent: Type.Optional(Type.Union(CONSENT_MODES.map((v) => Type.Literal(v)))),
+  pinReuseMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PIN_REUSE_MINUTES })),
 });
 export type CorsEntry = Static<typeof CorsEntry>;
 /** The full list (`entries`), or `unchanged` when the device already holds this version. */

@@ -159,8 +159,8 @@ beforeAll(async () => {
   dsUrl = await ds.listen();
   const ctx = ds.services;
   await organisations.createOrganisation(ctx, 'acme');
-  await applications.createApplication(ctx, { org: 'acme', label: 'shop', name: 'Web shop' });
-  await applications.createApplication(ctx, { org: 'acme', label: 'bank', name: 'Online bank' });
+  await applications.createApplication(ctx, { org: 'acme', label: 'shop', name: 'Web shop', pinEntry: 'HOST_PAGE' }); // legacy: its pages send the PIN
+  await applications.createApplication(ctx, { org: 'acme', label: 'bank', name: 'Online bank', pinEntry: 'HOST_PAGE' });
   await applications.addOrigin(ctx, { org: 'acme', label: 'bank', origin: BANK });
   await users.createUser(ctx, { email: ADMIN.email, role: 'admin', password: ADMIN.password });
   await users.createUser(ctx, { email: BUSINESS.email, role: 'business', password: BUSINESS.password });
@@ -295,7 +295,7 @@ describe('billing reports from real connector transactions', () => {
     type Local = { use_case: string; label: string; tag: string | null; occurred_at: string; result: string };
     const local = [a, b].flatMap((t) => t.c.db.prepare('SELECT use_case, label, tag, occurred_at, result FROM transactions').all() as Local[]);
     expect(local).toHaveLength(7);
-    const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
+    const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'PIN_CHANGE', 'CONSENT', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
     const expected = new Map<string, number[]>();
     for (const t of local) {
       const key = JSON.stringify([t.occurred_at.slice(0, 7), t.label, t.tag ?? '']);
@@ -310,10 +310,10 @@ describe('billing reports from real connector transactions', () => {
     const month = local[0]!.occurred_at.slice(0, 7);
     if (local.every((t) => t.occurred_at.startsWith(month))) {
       expect(expectedRows).toEqual([
-        [month, 'bank', '', '0', '0', '0', '2', '0', '0', '0', '2'],
-        [month, 'bank', 'loan', '1', '0', '0', '0', '0', '0', '0', '1'],
-        [month, 'shop', '', '0', '0', '0', '1', '0', '0', '0', '1'],
-        [month, 'shop', 'checkout', '1', '0', '0', '2', '0', '0', '0', '3'],
+        [month, 'bank', '', '0', '0', '0', '2', '0', '0', '0', '0', '0', '2'],
+        [month, 'bank', 'loan', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+        [month, 'shop', '', '0', '0', '0', '1', '0', '0', '0', '0', '0', '1'],
+        [month, 'shop', 'checkout', '1', '0', '0', '2', '0', '0', '0', '0', '0', '3'],
       ]);
     }
 

@@ -78,9 +78,11 @@ describe("a newcomer's first hour", () => {
     expect(await out.textContent()).toMatch(/^error: ORIGIN_NOT_ALLOWED: /);
     await shot(app, '3-page-before');
 
-    // 6. Added in the dashboard: the demo organisation's application.
-    await dash.locator('main').getByRole('link', { name: 'demo', exact: true }).first().click();
-    await dash.waitForURL(/\/dashboard\/orgs\/demo\/apps\/demo$/);
+    // 6. Added in the dashboard: the demo organisation's legacy application (its pages take the
+    // PIN themselves, as this page does; the "demo" application has the PIN typed on the
+    // connector's page and asks for consent).
+    await dash.locator('main').getByRole('link', { name: 'demo-legacy', exact: true }).first().click();
+    await dash.waitForURL(/\/dashboard\/orgs\/demo\/apps\/demo-legacy$/);
     await dash.getByLabel(/Add origin/).fill(origin);
     await dash.getByRole('button', { name: 'Add origin' }).click();
     await expect.poll(() => dash.getByRole('status').textContent()).toBe('Origin added. Connectors allow it after their next sync.');

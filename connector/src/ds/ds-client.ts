@@ -7,6 +7,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { OriginPolicy } from '../origins/origin-policy.js';
 import type { CertStore, ServerCredentials } from '../tls/cert-store.js';
+import { entryFromJson } from '../origins/allow-list.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { DsHttp } from './ds-http.js';
 import { DsRequestError } from './ds-http.js';
@@ -15,7 +16,6 @@ import { signedHeaders } from './request-signature.js';
 import { refuseCertificate } from './certificate-check.js';
 import type { UpdateHooks } from '../update/agent.js';
 import {
-  compileOriginEntry,
   LOG_LEVELS,
   MAX_BATCH,
   RegisterResponse,
@@ -255,10 +255,8 @@ export class DsClient {
 function validEntries(entries: unknown[], log: Logger): OriginEntry[] {
   const out: OriginEntry[] = [];
   for (const e of entries) {
-    const o = e as OriginEntry;
     try {
-      compileOriginEntry(o);
-      out.push(o.pinReuseMinutes === undefined ? { origin: o.origin, label: o.label } : { origin: o.origin, label: o.label, pinReuseMinutes: o.pinReuseMinutes });
+      out.push(entryFromJson(e));
     } catch {
       log.warn('DS sent a malformed origin entry; ignored');
     }

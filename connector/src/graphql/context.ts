@@ -6,6 +6,9 @@ import type { BeidService } from '../card/modules/beid/beid-service.js';
 import type { FileService } from '../files/file-service.js';
 import type { FileTransfers } from '../files/file-transfers.js';
 import type { PrintService } from '../printing/print-service.js';
+import type { AppSettings } from '../origins/allow-list.js';
+import type { PendingOperations } from '../pages/pending-operations.js';
+import type { ConsentStore } from '../pages/consent-store.js';
 import type { SyncReport } from '../ds/sync-report.js';
 
 /** Long-lived services the resolvers call; resolvers never touch hardware or SQL directly. */
@@ -23,6 +26,12 @@ export interface Services {
   files: { service: FileService; transfers: FileTransfers };
   /** Local printers through CUPS. */
   printing: PrintService;
+  /** An application's settings (PIN entry, consent, PIN reuse) by label. */
+  appSettings(label: string): AppSettings;
+  /** Operations waiting for the user on the connector's own pages (PIN entry, consent). */
+  operations: PendingOperations;
+  /** Consent and last card use per origin. */
+  consents: ConsentStore;
   /** A DS sync now (set when the connector is managed by a DS). */
   ds?: { syncNow(): Promise<SyncReport> } | undefined;
   log: Logger;

@@ -38,11 +38,14 @@ export const DEFAULT_MAX_STREAMS = 16;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, caller: Caller, tag: string | null) => Promise<void> | void;
 
+/** A route for the user's own navigations (the connector's pages): after the host guard, before the origin guard. */
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
 /**
  * The request path of ARCHITECTURE.md, in order: host guard, origin guard + CORS, tag,
  * rate limit, body limit, GraphQL. Each refusal answers at once; nothing later runs.
  */
-export function createHandler(opts: HandlerOptions, routes: Record<string, RouteHandler> = {}) {
+export function createHandler(opts: HandlerOptions, routes: Record<string, RouteHandler> = {}, pages: Record<string, PageHandler> = {}) {
   const hostAllowed = createHostGuard(opts.port);
   const rateLimited = createRateLimiter(opts.rateLimit);
   const streams = createStreamLimiter(opts.maxStreams ?? DEFAULT_MAX_STREAMS);
@@ -62,6 +65,12 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
         throw new ConnectorError('HOST_NOT_ALLOWED', 'This host name is not served here.');
       }
       const path = pathOf(req.url);
+      // The connector's pages are navigations (no Origin to check); their forms check their own.
+      const page = Object.hasOwn(pages, path) ? pages[path] : undefined;
+      if (page) {
+        await page(req, res);
+        return;
+      }
       const allowList = opts.origins.current();
       if (req.method === 'OPTIONS') {
         const origin = req.headers.origin;

@@ -86,6 +86,7 @@ export const NOTICES: Record<string, string> = {
   'org-created': 'Organisation created.',
   'app-created': 'Application created.',
   'app-renamed': 'Application renamed.',
+  'app-settings': 'Connector page settings saved; connectors get them with their next sync.',
   'app-relabelled': 'Label changed. Connectors get it with their next sync; transactions already recorded keep the old label.',
   'origin-added': 'Origin added. Connectors allow it after their next sync.',
   'origin-removed': 'Origin removed. Connectors refuse it after their next sync.',

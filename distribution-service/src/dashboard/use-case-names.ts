@@ -6,6 +6,8 @@ export const USE_CASE_NAMES: Record<UseCase, string> = {
   AUTHENTICATION: 'Authentication',
   SIGNATURE: 'Signature',
   PIN_VERIFICATION: 'PIN verification',
+  PIN_CHANGE: 'PIN change',
+  CONSENT: 'Consent to read the card',
   FILE_DOWNLOAD: 'File download',
   FILE_UPLOAD: 'File upload',
   FILE_PRINT: 'File print',

@@ -3,7 +3,7 @@ import { isoAt } from '../clock.js';
 import { normaliseOrigin } from '../domain/origin.js';
 import { isLabel, TOKEN_RULE } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
-import type { Application, OriginRow } from '../store/repository.js';
+import { CONSENT_MODES, PIN_ENTRIES, type Application, type ApplicationSettings, type OriginRow } from '../store/repository.js';
 import { auditEntry, type Actor } from './audit-entry.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
@@ -18,15 +18,38 @@ const checkName = (raw: string): string => {
   return name;
 };
 
+/** New applications: the PIN on the connector's page, no consent step, no PIN reuse. */
+export const DEFAULT_SETTINGS: ApplicationSettings = { pinEntry: 'CONNECTOR_PAGE', consent: 'OFF', pinReuseMinutes: 0 };
+
+/** Check settings given by an administrator (dashboard, CLI); only the fields given. */
+export function checkSettings(raw: { pinEntry?: unknown; consent?: unknown; pinReuseMinutes?: unknown }): Partial<ApplicationSettings> {
+  const out: Partial<ApplicationSettings> = {};
+  if (raw.pinEntry !== undefined) {
+    if (!PIN_ENTRIES.includes(raw.pinEntry as never)) throw new DsError('INVALID_ARGUMENT', `pinEntry is one of ${PIN_ENTRIES.join(', ')}`);
+    out.pinEntry = raw.pinEntry as ApplicationSettings['pinEntry'];
+  }
+  if (raw.consent !== undefined) {
+    if (!CONSENT_MODES.includes(raw.consent as never)) throw new DsError('INVALID_ARGUMENT', `consent is one of ${CONSENT_MODES.join(', ')}`);
+    out.consent = raw.consent as ApplicationSettings['consent'];
+  }
+  if (raw.pinReuseMinutes !== undefined) {
+    const n = typeof raw.pinReuseMinutes === 'string' ? Number(raw.pinReuseMinutes) : raw.pinReuseMinutes;
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 1440) throw new DsError('INVALID_ARGUMENT', 'pinReuseMinutes is an integer from 0 to 1440');
+    out.pinReuseMinutes = n as number;
+  }
+  return out;
+}
+
 export async function createApplication(
   ctx: ServiceContext,
-  input: { org: string; label: string; name?: string | undefined; actor?: Actor | undefined },
+  input: { org: string; label: string; name?: string | undefined; actor?: Actor | undefined } & Partial<ApplicationSettings>,
 ): Promise<Application> {
   const org = await requireOrganisation(ctx, input.org);
   checkLabel(input.label);
   const name = checkName(input.name ?? input.label);
+  const settings = { ...DEFAULT_SETTINGS, ...checkSettings(input) };
   return ctx.repo.createApplication(
-    { id: randomUUID(), orgId: org.id, label: input.label, name, createdAt: isoAt(ctx.clock.now()) },
+    { id: randomUUID(), orgId: org.id, label: input.label, name, createdAt: isoAt(ctx.clock.now()), ...settings },
     auditEntry(ctx, input.actor, { orgId: org.id, action: 'app.create', target: input.label, details: { name } }),
   );
 }
@@ -54,6 +77,25 @@ export async function renameApplication(
     app.id,
     { name },
     auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'app.rename', target: app.label, details: { from: app.name, to: name } }),
+  );
+}
+
+/**
+ * New settings for the connector's own pages (PIN entry, consent, PIN reuse). Connectors get
+ * them with the next origin list (the CORS version moves).
+ */
+export async function setApplicationSettings(
+  ctx: ServiceContext,
+  input: { org: string; label: string; actor?: Actor | undefined } & { pinEntry?: unknown; consent?: unknown; pinReuseMinutes?: unknown },
+): Promise<Application> {
+  const app = await requireApplication(ctx, input.org, input.label);
+  const patch = checkSettings(input);
+  const from = { pinEntry: app.pinEntry, consent: app.consent, pinReuseMinutes: app.pinReuseMinutes };
+  return ctx.repo.updateApplication(
+    app.orgId,
+    app.id,
+    patch,
+    auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'app.settings', target: app.label, details: { from, to: { ...from, ...patch } } }),
   );
 }
 

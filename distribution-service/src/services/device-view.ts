@@ -12,7 +12,10 @@ export type { RenewalWindow };
 export async function corsView(ctx: ServiceContext, org: Organisation, knownVersion?: number): Promise<CorsView> {
   if (knownVersion === org.corsVersion) return { version: org.corsVersion, unchanged: true };
   const rows = await ctx.repo.listOrigins(org.id);
-  return { version: org.corsVersion, entries: rows.map((r) => ({ origin: r.origin, label: r.label })) };
+  return {
+    version: org.corsVersion,
+    entries: rows.map((r) => ({ origin: r.origin, label: r.label, pinEntry: r.pinEntry, consent: r.consent, pinReuseMinutes: r.pinReuseMinutes })),
+  };
 }
 
 export function configView(org: Organisation): ConfigView {

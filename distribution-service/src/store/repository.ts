@@ -16,7 +16,22 @@ export interface Organisation {
   logLevel: LogLevel | null;
 }
 
-export interface Application {
+export type PinEntry = 'CONNECTOR_PAGE' | 'HOST_PAGE';
+export type ConsentMode = 'OFF' | 'ONCE_PER_ORIGIN' | 'EVERY_SESSION';
+export const PIN_ENTRIES: readonly PinEntry[] = ['CONNECTOR_PAGE', 'HOST_PAGE'];
+export const CONSENT_MODES: readonly ConsentMode[] = ['OFF', 'ONCE_PER_ORIGIN', 'EVERY_SESSION'];
+
+/** What an application asks of the user on the connector's own pages (sent with its origins). */
+export interface ApplicationSettings {
+  /** Who types the PIN: the connector's page (default) or, for legacy integrations, the host page. */
+  pinEntry: PinEntry;
+  /** Consent before identity reads. */
+  consent: ConsentMode;
+  /** Minutes a PIN verified in a tab may be reused for authentication (0: every time). */
+  pinReuseMinutes: number;
+}
+
+export interface Application extends ApplicationSettings {
   id: string;
   orgId: string;
   label: string;
@@ -24,7 +39,7 @@ export interface Application {
   createdAt: string;
 }
 
-export interface OriginRow {
+export interface OriginRow extends ApplicationSettings {
   orgId: string;
   origin: string;
   label: string;
@@ -223,7 +238,8 @@ export interface Repository {
   findApplication(orgId: string, label: string): Promise<Application | undefined>;
   listApplications(orgId: string): Promise<Application[]>;
   /** Rename and/or relabel; a new label bumps corsVersion (the entries carry it). CONFLICT if the label is taken. */
-  updateApplication(orgId: string, appId: string, patch: { name?: string; label?: string }, audit?: AuditEntry): Promise<Application>;
+  /** A new label or new settings bump the organisation's corsVersion (connectors get them with the origins). */
+  updateApplication(orgId: string, appId: string, patch: { name?: string; label?: string } & Partial<ApplicationSettings>, audit?: AuditEntry): Promise<Application>;
   /** False when the origin is already on this organisation (under any application). */
   addOrigin(orgId: string, appId: string, origin: string, at: string, audit?: AuditEntry): Promise<boolean>;
   /** False when it was not there. */

@@ -20,6 +20,13 @@ export type CardModule =
   | 'PKCS11'
   | 'UNKNOWN';
 
+export type ConsentMode =
+  /** Asked again after the card is removed or the connector restarts. */
+  | 'EVERY_SESSION'
+  | 'OFF'
+  /** Asked once per origin on this machine, remembered until revoked on /settings. */
+  | 'ONCE_PER_ORIGIN';
+
 export type DocumentType =
   | 'BELGIAN_CITIZEN'
   | 'FOREIGNER'
@@ -42,6 +49,10 @@ export type ErrorCode =
   | 'CARD_REMOVED'
   /** The card did not answer within the connector's bound (extensions.timeoutMs); the reader was reset and is usable again. */
   | 'CARD_TIMEOUT'
+  /** The user refused to let this application read the eID card. */
+  | 'CONSENT_REFUSED'
+  /** The user has not allowed this application to read the eID card yet: call requestConsent from a click. */
+  | 'CONSENT_REQUIRED'
   /** The file exists and overwrite was not requested. */
   | 'FILE_EXISTS'
   /** The file does not exist. */
@@ -64,6 +75,8 @@ export type ErrorCode =
   | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
+  /** The connector-page operation id is unknown, already used, or expired. */
+  | 'OPERATION_NOT_FOUND'
   /** The page's origin is not registered for this connector. */
   | 'ORIGIN_NOT_ALLOWED'
   /** A file name or sub-folder would escape its mapped folder or is otherwise invalid. */
@@ -72,6 +85,11 @@ export type ErrorCode =
   | 'PCSC_UNAVAILABLE'
   /** The PIN is blocked. */
   | 'PIN_BLOCKED'
+  /**
+   * This application enters the PIN on the connector's own page: a PIN (or allowLastTry) in the
+   * request is refused. Call without a PIN and with an operation id (the SDK does both).
+   */
+  | 'PIN_ENTRY_ON_CONNECTOR_PAGE'
   /** Wrong PIN; extensions.retriesLeft tells how many tries remain. */
   | 'PIN_INCORRECT'
   /** Only one PIN try is left and the request did not set allowLastTry. */
@@ -87,7 +105,15 @@ export type ErrorCode =
   /** Too many requests from this origin; retry after extensions.retryAfterSeconds. */
   | 'RATE_LIMITED'
   /** No reader with this id. */
-  | 'READER_NOT_FOUND';
+  | 'READER_NOT_FOUND'
+  /** The user cancelled (or closed) the connector's own page (PIN entry or consent). */
+  | 'USER_CANCELLED';
+
+export type PinEntry =
+  /** The PIN is typed on the connector's own page (https://localhost:<port>/pin); the page never sees it. */
+  | 'CONNECTOR_PAGE'
+  /** Legacy: the page sends the PIN in the request. */
+  | 'HOST_PAGE';
 
 export type PrintJobState =
   | 'ABORTED'
@@ -116,9 +142,13 @@ export type SpecialStatus =
 
 export type UseCase =
   | 'AUTHENTICATION'
+  /** The user's answer to a consent request: result OK (given) or CONSENT_REFUSED / USER_CANCELLED. */
+  | 'CONSENT'
   | 'FILE_DOWNLOAD'
   | 'FILE_PRINT'
   | 'FILE_UPLOAD'
   | 'IDENTITY_READ'
+  /** A PIN change (recorded apart from PIN_VERIFICATION). */
+  | 'PIN_CHANGE'
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';

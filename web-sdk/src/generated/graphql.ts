@@ -27,10 +27,19 @@ export type CardModule =
 
 export type ChangePinInput = {
   allowLastTry: boolean | null | undefined;
-  newPin: string;
-  oldPin: string;
+  newPin: string | null | undefined;
+  oldPin: string | null | undefined;
+  /** Id of the connector-page operation where the user types both PINs. */
+  operation: string | number | null | undefined;
   readerId: string | number;
 };
+
+export type ConsentMode =
+  /** Asked again after the card is removed or the connector restarts. */
+  | 'EVERY_SESSION'
+  | 'OFF'
+  /** Asked once per origin on this machine, remembered until revoked on /settings. */
+  | 'ONCE_PER_ORIGIN';
 
 export type DocumentType =
   | 'BELGIAN_CITIZEN'
@@ -46,6 +55,12 @@ export type DownloadInput = {
   subfolder: string | null | undefined;
   type: string;
 };
+
+export type PinEntry =
+  /** The PIN is typed on the connector's own page (https://localhost:<port>/pin); the page never sees it. */
+  | 'CONNECTOR_PAGE'
+  /** Legacy: the page sends the PIN in the request. */
+  | 'HOST_PAGE';
 
 export type PrintInput = {
   /** ... or a file sent by the page. */
@@ -81,8 +96,12 @@ export type Sex =
 export type SignInput = {
   algorithm: Algorithm;
   allowLastTry: boolean | null | undefined;
+  /** Name of the signed document as the page gives it, shown on the connector page (at most 200 characters). */
+  documentName: string | null | undefined;
   /** The hash to sign, base64; its length must match the algorithm's digest. */
   hash: string;
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation: string | number | null | undefined;
   /** The PIN; required for signatures and for the first authentication of a card session. */
   pin: string | null | undefined;
   readerId: string | number;
@@ -101,18 +120,24 @@ export type UploadInput = {
 
 export type UseCase =
   | 'AUTHENTICATION'
+  /** The user's answer to a consent request: result OK (given) or CONSENT_REFUSED / USER_CANCELLED. */
+  | 'CONSENT'
   | 'FILE_DOWNLOAD'
   | 'FILE_PRINT'
   | 'FILE_UPLOAD'
   | 'IDENTITY_READ'
+  /** A PIN change (recorded apart from PIN_VERIFICATION). */
+  | 'PIN_CHANGE'
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';
 
 export type VerifyPinInput = {
   /** Allow the connector to spend the last remaining PIN try. */
   allowLastTry: boolean | null | undefined;
-  /** 4 to 12 digits. Never logged or stored. */
-  pin: string;
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation: string | number | null | undefined;
+  /** 4 to 12 digits. Never logged or stored. Only for applications whose PIN is entered on the host page. */
+  pin: string | null | undefined;
   readerId: string | number;
 };
 
@@ -162,6 +187,13 @@ export type AuthenticateMutationVariables = Exact<{
 
 
 export type AuthenticateMutation = { authenticate: { algorithm: Algorithm, signature: string, certificate: string } };
+
+export type RequestConsentMutationVariables = Exact<{
+  operation: string | number;
+}>;
+
+
+export type RequestConsentMutation = { requestConsent: { granted: boolean } };
 
 export type FileTypesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -216,7 +248,7 @@ export type PrintJobQuery = { printJob: { id: string, printer: string, state: Pr
 export type InfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type InfoQuery = { info: { name: string, version: string, apiVersion: string, os: string, arch: string, uptimeSeconds: number, label: string, pcscAvailable: boolean, managed: boolean, deviceId: string | null } };
+export type InfoQuery = { info: { name: string, version: string, apiVersion: string, os: string, arch: string, uptimeSeconds: number, label: string, pcscAvailable: boolean, managed: boolean, deviceId: string | null, pinEntry: PinEntry, consent: ConsentMode, consentRequired: boolean } };
 
 export type ReaderFieldsFragment = { id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null };
 
@@ -412,6 +444,13 @@ export const AuthenticateDocument = /*#__PURE__*/ new TypedDocumentString(`
   signature
   certificate
 }`) as unknown as TypedDocumentString<AuthenticateMutation, AuthenticateMutationVariables>;
+export const RequestConsentDocument = /*#__PURE__*/ new TypedDocumentString(`
+    mutation RequestConsent($operation: ID!) {
+  requestConsent(operation: $operation) {
+    granted
+  }
+}
+    `) as unknown as TypedDocumentString<RequestConsentMutation, RequestConsentMutationVariables>;
 export const FileTypesDocument = /*#__PURE__*/ new TypedDocumentString(`
     query FileTypes {
   fileTypes {
@@ -500,6 +539,9 @@ export const InfoDocument = /*#__PURE__*/ new TypedDocumentString(`
     pcscAvailable
     managed
     deviceId
+    pinEntry
+    consent
+    consentRequired
   }
 }
     `) as unknown as TypedDocumentString<InfoQuery, InfoQueryVariables>;

@@ -99,9 +99,23 @@ export type Certificate = {
 
 export type ChangePinInput = {
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
-  newPin: Scalars['String']['input'];
-  oldPin: Scalars['String']['input'];
+  newPin?: InputMaybe<Scalars['String']['input']>;
+  oldPin?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the connector-page operation where the user types both PINs. */
+  operation?: InputMaybe<Scalars['ID']['input']>;
   readerId: Scalars['ID']['input'];
+};
+
+export type ConsentMode =
+  /** Asked again after the card is removed or the connector restarts. */
+  | 'EVERY_SESSION'
+  | 'OFF'
+  /** Asked once per origin on this machine, remembered until revoked on /settings. */
+  | 'ONCE_PER_ORIGIN';
+
+export type ConsentResult = {
+  __typename?: 'ConsentResult';
+  granted: Scalars['Boolean']['output'];
 };
 
 export type DocumentType =
@@ -135,6 +149,10 @@ export type ErrorCode =
   | 'CARD_REMOVED'
   /** The card did not answer within the connector's bound (extensions.timeoutMs); the reader was reset and is usable again. */
   | 'CARD_TIMEOUT'
+  /** The user refused to let this application read the eID card. */
+  | 'CONSENT_REFUSED'
+  /** The user has not allowed this application to read the eID card yet: call requestConsent from a click. */
+  | 'CONSENT_REQUIRED'
   /** The file exists and overwrite was not requested. */
   | 'FILE_EXISTS'
   /** The file does not exist. */
@@ -157,6 +175,8 @@ export type ErrorCode =
   | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
+  /** The connector-page operation id is unknown, already used, or expired. */
+  | 'OPERATION_NOT_FOUND'
   /** The page's origin is not registered for this connector. */
   | 'ORIGIN_NOT_ALLOWED'
   /** A file name or sub-folder would escape its mapped folder or is otherwise invalid. */
@@ -165,6 +185,11 @@ export type ErrorCode =
   | 'PCSC_UNAVAILABLE'
   /** The PIN is blocked. */
   | 'PIN_BLOCKED'
+  /**
+   * This application enters the PIN on the connector's own page: a PIN (or allowLastTry) in the
+   * request is refused. Call without a PIN and with an operation id (the SDK does both).
+   */
+  | 'PIN_ENTRY_ON_CONNECTOR_PAGE'
   /** Wrong PIN; extensions.retriesLeft tells how many tries remain. */
   | 'PIN_INCORRECT'
   /** Only one PIN try is left and the request did not set allowLastTry. */
@@ -180,7 +205,9 @@ export type ErrorCode =
   /** Too many requests from this origin; retry after extensions.retryAfterSeconds. */
   | 'RATE_LIMITED'
   /** No reader with this id. */
-  | 'READER_NOT_FOUND';
+  | 'READER_NOT_FOUND'
+  /** The user cancelled (or closed) the connector's own page (PIN entry or consent). */
+  | 'USER_CANCELLED';
 
 export type FileEntry = {
   __typename?: 'FileEntry';
@@ -239,6 +266,10 @@ export type Info = {
   /** Semantic version of this API; additive changes bump the minor version. */
   apiVersion: Scalars['String']['output'];
   arch: Scalars['String']['output'];
+  /** When the calling application needs the user's consent to read identity data. */
+  consent: ConsentMode;
+  /** Whether the next identity read needs the user's consent first (requestConsent). */
+  consentRequired: Scalars['Boolean']['output'];
   deviceId: Maybe<Scalars['String']['output']>;
   /** The calling application's label, from the origin allow-list. */
   label: Scalars['String']['output'];
@@ -248,6 +279,8 @@ export type Info = {
   os: Scalars['String']['output'];
   /** Whether the PC/SC service answers. */
   pcscAvailable: Scalars['Boolean']['output'];
+  /** Who types the PIN for the calling application (a DS application setting). */
+  pinEntry: PinEntry;
   uptimeSeconds: Scalars['Int']['output'];
   version: Scalars['String']['output'];
 };
@@ -275,6 +308,12 @@ export type Mutation = {
   download: FileEntry;
   /** Print a mapped file or a file sent by the page. */
   print: PrintJob;
+  /**
+   * Ask the user, on the connector's own page (https://localhost:<port>/consent?op=<operation>,
+   * opened by the page as a popup from a click), to let this application read the eID card.
+   * Resolves when the user answers: granted, or CONSENT_REFUSED / USER_CANCELLED.
+   */
+  requestConsent: ConsentResult;
   /** Sign a hash with the non-repudiation (qualified signature) key. */
   sign: SignatureResult;
   /**
@@ -313,6 +352,11 @@ export type MutationPrintArgs = {
 };
 
 
+export type MutationRequestConsentArgs = {
+  operation: Scalars['ID']['input'];
+};
+
+
 export type MutationSignArgs = {
   input: SignInput;
 };
@@ -334,6 +378,12 @@ export type Photo = {
   mimeType: Scalars['String']['output'];
   size: Scalars['Int']['output'];
 };
+
+export type PinEntry =
+  /** The PIN is typed on the connector's own page (https://localhost:<port>/pin); the page never sees it. */
+  | 'CONNECTOR_PAGE'
+  /** Legacy: the page sends the PIN in the request. */
+  | 'HOST_PAGE';
 
 export type PinStatus = {
   __typename?: 'PinStatus';
@@ -454,8 +504,12 @@ export type Sex =
 export type SignInput = {
   algorithm: Algorithm;
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name of the signed document as the page gives it, shown on the connector page (at most 200 characters). */
+  documentName?: InputMaybe<Scalars['String']['input']>;
   /** The hash to sign, base64; its length must match the algorithm's digest. */
   hash: Scalars['String']['input'];
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation?: InputMaybe<Scalars['ID']['input']>;
   /** The PIN; required for signatures and for the first authentication of a card session. */
   pin?: InputMaybe<Scalars['String']['input']>;
   readerId: Scalars['ID']['input'];
@@ -520,18 +574,24 @@ export type UsageCount = {
 
 export type UseCase =
   | 'AUTHENTICATION'
+  /** The user's answer to a consent request: result OK (given) or CONSENT_REFUSED / USER_CANCELLED. */
+  | 'CONSENT'
   | 'FILE_DOWNLOAD'
   | 'FILE_PRINT'
   | 'FILE_UPLOAD'
   | 'IDENTITY_READ'
+  /** A PIN change (recorded apart from PIN_VERIFICATION). */
+  | 'PIN_CHANGE'
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';
 
 export type VerifyPinInput = {
   /** Allow the connector to spend the last remaining PIN try. */
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
-  /** 4 to 12 digits. Never logged or stored. */
-  pin: Scalars['String']['input'];
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation?: InputMaybe<Scalars['ID']['input']>;
+  /** 4 to 12 digits. Never logged or stored. Only for applications whose PIN is entered on the host page. */
+  pin?: InputMaybe<Scalars['String']['input']>;
   readerId: Scalars['ID']['input'];
 };
 
@@ -617,6 +677,8 @@ export type ResolversTypes = {
   CardModule: CardModule;
   Certificate: ResolverTypeWrapper<Certificate>;
   ChangePinInput: ChangePinInput;
+  ConsentMode: ConsentMode;
+  ConsentResult: ResolverTypeWrapper<ConsentResult>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DocumentType: DocumentType;
@@ -633,6 +695,7 @@ export type ResolversTypes = {
   Integrity: ResolverTypeWrapper<BeidParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Photo: ResolverTypeWrapper<Photo>;
+  PinEntry: PinEntry;
   PinStatus: ResolverTypeWrapper<PinStatus>;
   PrintInput: PrintInput;
   PrintJob: ResolverTypeWrapper<PrintJob>;
@@ -666,6 +729,7 @@ export type ResolversParentTypes = {
   Card: Card;
   Certificate: Certificate;
   ChangePinInput: ChangePinInput;
+  ConsentResult: ConsentResult;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DownloadInput: DownloadInput;
@@ -741,6 +805,10 @@ export type CertificateResolvers<ContextType = RequestContext, ParentType extend
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ConsentResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConsentResult'] = ResolversParentTypes['ConsentResult']> = {
+  granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -795,12 +863,15 @@ export type IdentityResolvers<ContextType = RequestContext, ParentType extends R
 export type InfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Info'] = ResolversParentTypes['Info']> = {
   apiVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   arch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  consent?: Resolver<ResolversTypes['ConsentMode'], ParentType, ContextType>;
+  consentRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   deviceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   managed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   os?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pcscAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pinEntry?: Resolver<ResolversTypes['PinEntry'], ParentType, ContextType>;
   uptimeSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -816,6 +887,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   changePin?: Resolver<ResolversTypes['PinStatus'], ParentType, ContextType, RequireFields<MutationChangePinArgs, 'input'>>;
   download?: Resolver<ResolversTypes['FileEntry'], ParentType, ContextType, RequireFields<MutationDownloadArgs, 'input'>>;
   print?: Resolver<ResolversTypes['PrintJob'], ParentType, ContextType, RequireFields<MutationPrintArgs, 'input'>>;
+  requestConsent?: Resolver<ResolversTypes['ConsentResult'], ParentType, ContextType, RequireFields<MutationRequestConsentArgs, 'operation'>>;
   sign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationSignArgs, 'input'>>;
   syncNow?: Resolver<ResolversTypes['SyncResult'], ParentType, ContextType>;
   upload?: Resolver<ResolversTypes['FileTransfer'], ParentType, ContextType, RequireFields<MutationUploadArgs, 'input'>>;
@@ -912,6 +984,7 @@ export type Resolvers<ContextType = RequestContext> = {
   BeidCertificates?: BeidCertificatesResolvers<ContextType>;
   Card?: CardResolvers<ContextType>;
   Certificate?: CertificateResolvers<ContextType>;
+  ConsentResult?: ConsentResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   FileEntry?: FileEntryResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/resolvers.js';
 import { infoQuery } from './info.js';
+import { requestConsentMutation } from './user-steps.js';
 import { readerQuery, readersQuery } from './readers.js';
 import { transactionsQuery } from './transactions.js';
 import { readerEventsSubscription } from './reader-events.js';
@@ -31,6 +32,7 @@ export function createResolvers(): Resolvers {
       download: downloadMutation,
       upload: uploadMutation,
       print: printMutation,
+      requestConsent: requestConsentMutation,
       syncNow: syncNowMutation,
     },
     Subscription: {

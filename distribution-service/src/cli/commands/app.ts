@@ -46,13 +46,34 @@ export function appCommands(program: Command, env: CliEnv): void {
       }),
     );
   app
+    .command('settings')
+    .description("what the connector asks of the user for this application, on its own pages (sent with the origins)")
+    .requiredOption('--org <org>', 'organisation name or id')
+    .requiredOption('--label <label>', 'application label')
+    .option('--pin-entry <who>', 'CONNECTOR_PAGE (default for new applications) or HOST_PAGE (legacy: pages send the PIN)')
+    .option('--consent <mode>', 'OFF, ONCE_PER_ORIGIN or EVERY_SESSION: consent before identity reads')
+    .option('--pin-reuse-minutes <n>', 'minutes a PIN verified in a tab may be reused for authentication (0-1440)')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const a = await applications.setApplicationSettings(ctx, {
+          org: String(opts.org),
+          label: String(opts.label),
+          pinEntry: opts.pinEntry,
+          consent: opts.consent,
+          pinReuseMinutes: opts.pinReuseMinutes,
+          actor: cliActor(),
+        });
+        env.io.out(`${a.label}: PIN entered on ${a.pinEntry}, consent ${a.consent}, PIN reuse ${a.pinReuseMinutes} min\n`);
+      }),
+    );
+  app
     .command('list')
     .requiredOption('--org <org>', 'organisation name or id')
     .option('--json', 'JSON output')
     .action(
       env.withContext(async (ctx, opts) => {
         const rows = await applications.listApplications(ctx, String(opts.org));
-        env.io.out(opts.json ? json(rows) : table(['label', 'name', 'createdAt'], rows as never));
+        env.io.out(opts.json ? json(rows) : table(['label', 'name', 'pinEntry', 'consent', 'pinReuseMinutes', 'createdAt'], rows as never));
       }),
     );
 }

@@ -18,9 +18,19 @@ interface FormState {
   status?: number;
   error?: string;
   /** Which form the error belongs to, and what was typed. */
-  form?: 'origin' | 'name' | 'label';
+  form?: 'origin' | 'name' | 'label' | 'settings';
   value?: string;
 }
+
+const PIN_ENTRY_OPTIONS = [
+  ['CONNECTOR_PAGE', 'the connector page (default)'],
+  ['HOST_PAGE', 'the host page (legacy)'],
+] as const;
+const CONSENT_TEXT: Record<string, string> = {
+  OFF: 'not asked',
+  ONCE_PER_ORIGIN: 'asked once per origin on each machine',
+  EVERY_SESSION: 'asked again for every card session',
+};
 
 export function appRoutes(app: FastifyInstance, deps: DashboardDeps): void {
   const { ctx } = deps;
@@ -100,6 +110,19 @@ ${deviceRows.length
 ${f.counts.all > listed.length ? html`<p><a href="${url([orgPath(org, '/devices')], { cors: 'outdated' })}">All ${f.counts.all - f.counts.corsCurrent} connectors still waiting for the latest list</a></p>` : ''}`
   : html`<p class="muted">No connector registered yet.</p>`}
 
+<h2 id="user-steps">PIN entry and consent</h2>
+<p>What the connector asks of the user for this application, on its own pages (which the application's pages cannot read).</p>
+<dl id="app-user-steps"><dt>PIN entered by</dt><dd data-setting="pinEntry">${a.pinEntry === 'CONNECTOR_PAGE' ? 'the connector page' : 'the host page (legacy)'}</dd>
+<dt>Consent to read the card</dt><dd data-setting="consent">${CONSENT_TEXT[a.consent]}</dd>
+<dt>PIN reuse in a tab</dt><dd data-setting="pinReuseMinutes">${a.pinReuseMinutes === 0 ? 'never: every authentication asks for the PIN' : `${a.pinReuseMinutes} min`}</dd></dl>
+${admin
+  ? html`<form class="row" method="post" action="${base}/user-steps">${csrfField(csrf)}
+<div class="field"><label for="pin-entry">PIN entered by</label> <select id="pin-entry" name="pinEntry">${PIN_ENTRY_OPTIONS.map(([v, t]) => html`<option value="${v}"${v === a.pinEntry ? html` selected` : ''}>${t}</option>`)}</select></div>
+<div class="field"><label for="consent">Consent</label> <select id="consent" name="consent">${Object.entries(CONSENT_TEXT).map(([v, t]) => html`<option value="${v}"${v === a.consent ? html` selected` : ''}>${t}</option>`)}</select></div>
+<div class="field"><label for="pin-reuse">PIN reuse (minutes)</label> <input id="pin-reuse" name="pinReuseMinutes" type="number" min="0" max="1440" required value="${String(a.pinReuseMinutes)}"${invalid('settings')}${describedBy('settings')}></div>
+<button type="submit" class="secondary">Save</button></form>`
+  : ''}
+
 ${admin
   ? html`<h2>Settings</h2>
 <form class="row" method="post" action="${base}/name">${csrfField(csrf)}
@@ -156,6 +179,20 @@ ${admin
       return { to: `${orgPath(org, '/apps/', { v: label })}`, done: 'origin-removed' };
     }),
   );
+
+  app.post('/orgs/:org/apps/:label/user-steps', async (request, reply) => {
+    const { user } = requireAdmin(request);
+    const params = request.params as Params;
+    const org = await orgFor(deps, request, params.org);
+    const body = { pinEntry: field(request.body, 'pinEntry'), consent: field(request.body, 'consent'), pinReuseMinutes: field(request.body, 'pinReuseMinutes') };
+    try {
+      await applications.setApplicationSettings(ctx, { org: org.id, label: params.label, ...body, actor: userActor(user.email) });
+    } catch (e) {
+      if (isDsError(e) && e.status < 500) return appPage(request, reply, org, params.label, { status: e.status, error: e.message, form: 'settings' });
+      throw e;
+    }
+    return reply.redirect(url([orgPath(org, '/apps/', { v: params.label })], { done: 'app-settings' }), 303);
+  });
 
   app.post(
     '/orgs/:org/apps/:label/name',

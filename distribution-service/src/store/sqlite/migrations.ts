@@ -180,4 +180,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE devices ADD COLUMN can_update INTEGER;
     `,
   },
+  {
+    version: 6,
+    name: 'application-user-steps',
+    sql: `
+      -- Issue 14: who types the PIN (the connector's own page by default), when the user must
+      -- consent to identity reads, and how long a PIN verified in a tab may be reused.
+      ALTER TABLE applications ADD COLUMN pin_entry TEXT NOT NULL DEFAULT 'CONNECTOR_PAGE' CHECK (pin_entry IN ('CONNECTOR_PAGE','HOST_PAGE'));
+      ALTER TABLE applications ADD COLUMN consent TEXT NOT NULL DEFAULT 'OFF' CHECK (consent IN ('OFF','ONCE_PER_ORIGIN','EVERY_SESSION'));
+      ALTER TABLE applications ADD COLUMN pin_reuse_minutes INTEGER NOT NULL DEFAULT 0 CHECK (pin_reuse_minutes BETWEEN 0 AND 1440);
+    `,
+  },
 ];

@@ -5,6 +5,9 @@ import { DsError } from '../../errors.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import type {
+  ApplicationSettings,
+  ConsentMode,
+  PinEntry,
   ActiveDeviceRow,
   Application,
   AuditEntry,
@@ -94,6 +97,9 @@ const toApplication = (r: Row): Application => ({
   label: r.label as string,
   name: r.name as string,
   createdAt: r.created_at as string,
+  pinEntry: r.pin_entry as PinEntry,
+  consent: r.consent as ConsentMode,
+  pinReuseMinutes: r.pin_reuse_minutes as number,
 });
 
 const toToken = (r: Row): InstallToken => ({
@@ -294,8 +300,8 @@ export class SqliteRepository implements Repository {
   async createApplication(app: Application, audit?: AuditEntry): Promise<Application> {
     try {
       this.db.transaction(() => {
-        this.stmt('INSERT INTO applications (id, org_id, label, name, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(app.id, app.orgId, app.label, app.name, app.createdAt);
+        this.stmt('INSERT INTO applications (id, org_id, label, name, created_at, pin_entry, consent, pin_reuse_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(app.id, app.orgId, app.label, app.name, app.createdAt, app.pinEntry, app.consent, app.pinReuseMinutes);
         this.bumpCors(app.orgId);
         this.writeAudit(audit);
       }).immediate();
@@ -315,7 +321,7 @@ export class SqliteRepository implements Repository {
     return (this.stmt('SELECT * FROM applications WHERE org_id = ? ORDER BY label').all(orgId) as Row[]).map(toApplication);
   }
 
-  async updateApplication(orgId: string, appId: string, patch: { name?: string; label?: string }, audit?: AuditEntry): Promise<Application> {
+  async updateApplication(orgId: string, appId: string, patch: { name?: string; label?: string } & Partial<ApplicationSettings>, audit?: AuditEntry): Promise<Application> {
     try {
       this.db.transaction(() => {
         const before = this.stmt('SELECT * FROM applications WHERE id = ? AND org_id = ?').get(appId, orgId) as Row | undefined;
@@ -325,6 +331,14 @@ export class SqliteRepository implements Repository {
           this.stmt('UPDATE applications SET label = ? WHERE id = ?').run(patch.label, appId);
           this.bumpCors(orgId);
         }
+        const settings = { pin_entry: patch.pinEntry, consent: patch.consent, pin_reuse_minutes: patch.pinReuseMinutes };
+        let changed = false;
+        for (const [column, value] of Object.entries(settings)) {
+          if (value === undefined || value === before[column]) continue;
+          this.stmt(`UPDATE applications SET ${column} = ? WHERE id = ?`).run(value, appId);
+          changed = true;
+        }
+        if (changed) this.bumpCors(orgId);
         this.writeAudit(audit);
       }).immediate();
     } catch (e) {
@@ -356,7 +370,8 @@ export class SqliteRepository implements Repository {
   }
 
   async listOrigins(orgId?: string): Promise<OriginRow[]> {
-    const sql = `SELECT o.org_id AS orgId, o.origin AS origin, a.label AS label, o.created_at AS createdAt FROM origins o
+    const sql = `SELECT o.org_id AS orgId, o.origin AS origin, a.label AS label, o.created_at AS createdAt,
+                   a.pin_entry AS pinEntry, a.consent AS consent, a.pin_reuse_minutes AS pinReuseMinutes FROM origins o
                  JOIN applications a ON a.id = o.app_id ${orgId ? 'WHERE o.org_id = ?' : ''} ORDER BY o.org_id, a.label, o.origin`;
     return this.stmt(sql).all(...(orgId ? [orgId] : [])) as OriginRow[];
   }
