@@ -17,6 +17,8 @@ import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
+import { createPkcs11Module } from './card/modules/pkcs11/pkcs11-module.js';
+import { libraryRegistry } from './card/modules/pkcs11/libraries.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { FileTypeRegistry } from './files/file-types.js';
@@ -64,6 +66,10 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     readers,
     transactions,
     beid: beidModule.open(readers),
+    pkcs11: createPkcs11Module({
+      libraries: libraryRegistry(opts.dataDir, (e) => log.error({ err: e }, 'pkcs11-libraries.json is invalid; keeping the last good list')),
+      callTimeoutMs: opts.pkcs11TimeoutMs,
+    }).open(readers),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {
@@ -115,6 +121,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      await services.pkcs11?.close();
       await readers.close();
       if (!opts.worker) removeRuntime(opts.dataDir);
       db.close();

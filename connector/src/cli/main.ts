@@ -4,6 +4,7 @@ import { trustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
 import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
+import { pkcs11Command } from './pkcs11-command.js';
 import { OptionError } from '../config/options.js';
 import { CONNECTOR_VERSION } from '../version.js';
 
@@ -41,7 +42,8 @@ const program = new Command('connector')
   .addCommand(trustCommand())
   .addCommand(releaseCommand())
   .addCommand(statusCommand())
-  .addCommand(filesCommand());
+  .addCommand(filesCommand())
+  .addCommand(pkcs11Command());
 
 try {
   await program.parseAsync(process.argv);

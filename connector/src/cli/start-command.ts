@@ -31,6 +31,11 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
       new Option('--max-body <bytes>', 'largest request body').default(256 * 1024).argParser(parsePositiveInt('max-body', 1024, 64 * 1024 * 1024)),
     )
     .addOption(new Option('--virtual-card <profile>', 'use an in-process virtual eID card instead of PC/SC').choices(['1.7', '1.8']))
+    .addOption(
+      new Option('--pkcs11.timeout <ms>', 'bound of one PKCS#11 library call (a PIN-pad entry included); past it the library is restarted')
+        .default(30_000)
+        .argParser(parsePositiveInt('pkcs11.timeout', 100, 600_000)),
+    )
     .addOption(new Option('--supervise', 'run under the update supervisor (owns the socket; zero-downtime updates and rollback)'))
     .addOption(new Option('--worker', 'internal: run as the supervisor\'s worker').hideHelp())
     .addOption(new Option('--update.key <file>', 'Ed25519 release public key (PEM), pinned into the data dir at the first start'))
@@ -71,6 +76,7 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         rateLimit: o.rateLimit as number,
         maxBodyBytes: o.maxBody as number,
         virtualCard: o.virtualCard as StartOptions['virtualCard'],
+        pkcs11TimeoutMs: o['pkcs11.timeout'] as number,
         supervise: o.supervise === true,
         worker: o.worker === true,
         updateKeyFile: o['update.key'] ? resolve(o['update.key'] as string) : undefined,

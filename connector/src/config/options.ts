@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Largest request body accepted, in bytes (file uploads have their own per-type limit). */
   maxBodyBytes: number;
   virtualCard: '1.7' | '1.8' | undefined;
+  /** Bound of one PKCS#11 library call in ms (`--pkcs11.timeout`); past it the library's process is restarted. */
+  pkcs11TimeoutMs?: number;
   /** Run as the supervisor: own the socket, run the connector as a worker child, apply updates. */
   supervise?: boolean;
   /** Run as a supervised worker (internal): serve sockets handed over IPC, sync only when told. */

@@ -8,6 +8,7 @@ import { printJobQuery, printMutation, printersQuery } from './printing.js';
 import {
   Beid, BeidCertificates, Integrity, authenticateMutation, beidQuery, changePinMutation, signMutation, verifyPinMutation,
 } from './beid.js';
+import { Pkcs11Library, Token, TokenCertificate, pkcs11LibrariesQuery, tokenAuthenticateMutation, tokenQuery, tokenSignMutation, tokensQuery } from './tokens.js';
 
 export function createResolvers(): Resolvers {
   return {
@@ -21,6 +22,9 @@ export function createResolvers(): Resolvers {
       files: filesQuery,
       printers: printersQuery,
       printJob: printJobQuery,
+      pkcs11Libraries: pkcs11LibrariesQuery,
+      tokens: tokensQuery,
+      token: tokenQuery,
     },
     Mutation: {
       verifyPin: verifyPinMutation,
@@ -30,6 +34,8 @@ export function createResolvers(): Resolvers {
       download: downloadMutation,
       upload: uploadMutation,
       print: printMutation,
+      tokenSign: tokenSignMutation,
+      tokenAuthenticate: tokenAuthenticateMutation,
     },
     Subscription: {
       readerEvents: readerEventsSubscription,
@@ -37,5 +43,8 @@ export function createResolvers(): Resolvers {
     Beid,
     BeidCertificates,
     Integrity,
+    Token,
+    TokenCertificate,
+    Pkcs11Library,
   };
 }
