@@ -15,6 +15,7 @@ import {
 } from './generated/graphql.js';
 import { ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fromOperationError, type GraphQLErrorLike } from './errors.js';
 import { createFiles, createPrinting, type Files, type Printing } from './files.js';
+import { createTokens, type Tokens } from './tokens.js';
 import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
 import type {
@@ -112,6 +113,8 @@ export interface Connector extends Printing {
   beid(readerId: string): BeidCard;
   /** Files in the folders mapped on the user's machine: list, download (page → disk), upload (disk → page). */
   readonly files: Files;
+  /** PKCS#11 tokens (OpenSC, SoftHSM2, vendor libraries): list, certificates, sign. */
+  readonly tokens: Tokens;
 }
 
 const ALL_PARTS = ['identity', 'address', 'photo', 'certificates', 'integrity', 'algorithms', 'appletVersion', 'pinTriesLeft'] as const;
@@ -282,6 +285,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     },
     beid,
     files: createFiles(fileContext),
+    tokens: createTokens(fileContext),
     ...createPrinting(fileContext),
   };
 }

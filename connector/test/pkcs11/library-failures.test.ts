@@ -56,7 +56,7 @@ beforeAll(async () => {
     { name: 'hang', path: fakeLibrary('hang', 'for (;;) sleep(1000);') },
     { name: 'crash', path: fakeLibrary('crash', 'abort();') },
   ], ['opensc', 'softhsm2']);
-  t = await startTestConnector({ dataDir, pkcs11TimeoutMs: TIMEOUT_MS });
+  t = await startTestConnector({ dataDir, pkcs11TimeoutMs: TIMEOUT_MS, virtualCard: '1.8' });
 });
 
 afterAll(async () => {

@@ -26,7 +26,8 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cardlink-p11-'));
   // Only the test's library: the OpenSC default would talk to the machine's shared readers.
   writeConfiguredLibraries(dataDir, [{ name: 'softhsm', path: SOFTHSM_LIB }], ['opensc', 'softhsm2']);
-  t = await startTestConnector({ dataDir, pkcs11TimeoutMs: 10_000 });
+  // The in-process virtual reader: these tests never touch the machine's pcscd.
+  t = await startTestConnector({ dataDir, pkcs11TimeoutMs: 10_000, virtualCard: '1.8' });
 });
 
 afterAll(async () => {

@@ -1,0 +1,90 @@
+// PKCS#11 tokens: any token with a PKCS#11 library on the user's machine (OpenSC, SoftHSM2,
+// vendor libraries), listed with their certificates; signatures with a certificate's key.
+import {
+  Pkcs11LibrariesDocument,
+  TokenAuthenticateDocument,
+  TokenCertificatesDocument,
+  TokenMechanismsDocument,
+  TokenSignDocument,
+  TokensDocument,
+  type Algorithm,
+  type Pkcs11LibrariesQuery,
+  type TokenCertificatesQuery,
+  type TokenFieldsFragment,
+  type TypedDocumentString,
+} from './generated/graphql.js';
+import { ConnectorError } from './errors.js';
+import { hashToBase64 } from './validate.js';
+import type { SignatureResult } from './types.js';
+
+/** A token in a library's slot; `alsoServedBy` names the card module that serves the same card (e.g. BEID in a reader). */
+export type Token = TokenFieldsFragment;
+export type TokenCertificate = TokenCertificatesQuery['token']['certificates'][number];
+export type Pkcs11Library = Pkcs11LibrariesQuery['pkcs11Libraries'][number];
+
+export interface TokenSignRequest {
+  /** A token's `id` from `list()`. */
+  tokenId: string;
+  /** The chosen certificate's `keyId`: the token signs with the private key of that id. */
+  keyId: string;
+  /** One of the certificate's `algorithms`. */
+  algorithm: Algorithm;
+  /** The hash to sign (bytes or base64); its length must match the algorithm's digest. */
+  hash: Uint8Array | ArrayBuffer | ArrayBufferView | string;
+  /** The token's PIN; omit it on a token with a PIN pad (`protectedAuthenticationPath`). */
+  pin?: string;
+  /** Spend the last PIN try when the token says only one is left. */
+  allowLastTry?: boolean;
+}
+
+export interface Tokens {
+  /** Tokens of every library (or of `library` only; then that library's failure is thrown). */
+  list(library?: string): Promise<Token[]>;
+  /** The libraries in use and, for one that fails, why. */
+  libraries(): Promise<Pkcs11Library[]>;
+  /** Certificates on a token (no PIN needed), each with its key id, parsed fields and usable algorithms. */
+  certificates(tokenId: string): Promise<TokenCertificate[]>;
+  /** The PKCS#11 mechanisms the token lists, by name (CKM_...). */
+  mechanisms(tokenId: string): Promise<string[]>;
+  /** Sign a hash with a certificate's key. ECDSA signatures are plain r||s, as WebCrypto verifies them. */
+  sign(req: TokenSignRequest): Promise<SignatureResult>;
+  /** The same, recorded as an authentication (e.g. a challenge's hash). */
+  authenticate(req: TokenSignRequest): Promise<SignatureResult>;
+}
+
+export interface TokensContext {
+  query<R, V extends Record<string, unknown>>(doc: TypedDocumentString<R, V>, vars: V): Promise<R>;
+  mutate<R, V extends Record<string, unknown>>(doc: TypedDocumentString<R, V>, vars: V): Promise<R>;
+}
+
+const invalid = (message: string) => new ConnectorError('INVALID_INPUT', message);
+const KEY_ID = /^(?:[0-9a-f]{2}){1,128}$/;
+
+function nonEmpty(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v === '') throw invalid(`${what} must be a non-empty string.`);
+  return v;
+}
+
+function signInput(req: TokenSignRequest) {
+  if (typeof req.keyId !== 'string' || !KEY_ID.test(req.keyId)) throw invalid("keyId must be a certificate's keyId (lower-case hex).");
+  if (req.pin !== undefined && (typeof req.pin !== 'string' || req.pin.length < 1 || req.pin.length > 64)) throw invalid('The PIN must be 1 to 64 characters.');
+  return {
+    tokenId: nonEmpty(req.tokenId, 'tokenId'),
+    keyId: req.keyId,
+    algorithm: req.algorithm,
+    hash: hashToBase64(req.hash),
+    pin: req.pin ?? null,
+    allowLastTry: req.allowLastTry === true,
+  };
+}
+
+export function createTokens(c: TokensContext): Tokens {
+  return {
+    list: async (library) => (await c.query(TokensDocument, { library: library === undefined ? null : nonEmpty(library, 'library') })).tokens,
+    libraries: async () => (await c.query(Pkcs11LibrariesDocument, {})).pkcs11Libraries,
+    certificates: async (tokenId) => (await c.query(TokenCertificatesDocument, { id: nonEmpty(tokenId, 'tokenId') })).token.certificates,
+    mechanisms: async (tokenId) => (await c.query(TokenMechanismsDocument, { id: nonEmpty(tokenId, 'tokenId') })).token.mechanisms,
+    sign: async (req) => (await c.mutate(TokenSignDocument, { input: signInput(req) })).tokenSign,
+    authenticate: async (req) => (await c.mutate(TokenAuthenticateDocument, { input: signInput(req) })).tokenAuthenticate,
+  };
+}
