@@ -104,8 +104,13 @@ function mapError(e: unknown, pinTriesLeft?: () => number | null): HostError {
       return fail('INVALID_INPUT', 'The token refused the data length for this key.', { ckr });
     case pkcs11js.CKR_FUNCTION_CANCELED:
       return fail('PIN_REQUIRED', 'The PIN entry was canceled.', { ckr });
-    default:
-      return fail('PKCS11_LIBRARY_ERROR', `The PKCS#11 library failed (${ckr}).`, { ckr });
+    default: {
+      // The binding names the PKCS#11 function that failed (e.g. C_SignInit): a lead for support.
+      const method = (e as { method?: unknown }).method;
+      const fromStack = /\[as (C_\w{1,40})\]/.exec(String((e as Error).stack))?.[1];
+      const fn = typeof method === 'string' && /^C_\w{1,40}$/.test(method) ? method : (fromStack ?? null);
+      return fail('PKCS11_LIBRARY_ERROR', `The PKCS#11 library failed${fn ? ` in ${fn}` : ''} (${ckr}).`, { ckr, function: fn });
+    }
   }
 }
 
@@ -248,6 +253,12 @@ function sign(call: Extract<HostCall, { op: 'sign' }>): HostSignResult {
         ? { mechanism: m.mechanism, parameter: { type: pkcs11js.CK_PARAMS_RSA_PSS, hashAlg: m.pss.hashAlg, mgf: m.pss.mgf, saltLen: m.pss.saltLen } as pkcs11js.RsaPSS }
         : { mechanism: m.mechanism };
       p11.C_SignInit(session, mechanism, key);
+      // A key that wants the PIN for each signature (a qualified signature key) gets it again here.
+      const always = p11.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_ALWAYS_AUTHENTICATE }])[0]?.value;
+      if (Buffer.isBuffer(always) && always[0] === 1) {
+        if (call.pin === null) p11.C_Login(session, pkcs11js.CKU_CONTEXT_SPECIFIC);
+        else p11.C_Login(session, pkcs11js.CKU_CONTEXT_SPECIFIC, call.pin);
+      }
       const signature = p11.C_Sign(session, Buffer.from(call.data, 'base64'), Buffer.alloc(1024));
       const [cert] = find(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_ID, value: keyId }], 1);
       const der = cert ? p11.C_GetAttributeValue(session, cert, [{ type: pkcs11js.CKA_VALUE }])[0]?.value : undefined;
