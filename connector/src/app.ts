@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -6,6 +5,7 @@ import type { StartOptions } from './config/options.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, type Db } from './store/database.js';
 import { StateStore } from './store/state-store.js';
+import { ensurePrivateDir } from './store/data-dir.js';
 import { TransactionStore } from './transactions/transaction-store.js';
 import { CertStore, type ServerCredentials } from './tls/cert-store.js';
 import { OriginPolicy } from './origins/origin-policy.js';
@@ -16,6 +16,7 @@ import type { Services } from './graphql/context.js';
 import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
+import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
 import { createPkcs11Module } from './card/modules/pkcs11/pkcs11-module.js';
 import { libraryRegistry } from './card/modules/pkcs11/libraries.js';
@@ -26,6 +27,7 @@ import { FileService } from './files/file-service.js';
 import { FileTransfers, TRANSFER_PREFIX } from './files/file-transfers.js';
 import { PrintService } from './printing/print-service.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
+import { syncReport } from './ds/sync-report.js';
 import { readFileSync } from 'node:fs';
 import type { DsClient } from './ds/ds-client.js';
 import type { SyncScheduler } from './ds/sync-scheduler.js';
@@ -50,7 +52,7 @@ export interface RunningConnector {
 
 /** Wire every part together and listen. The order follows the request path. */
 export async function startConnector(opts: StartOptions, log: Logger = createLogger(opts.logLevel)): Promise<RunningConnector> {
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(opts.dataDir);
   const db = openDatabase(join(opts.dataDir, 'connector.db'));
   const state = new StateStore(db);
   const transactions = new TransactionStore(db);
@@ -58,7 +60,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = await certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log).start();
+  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log, cardTiming(opts)).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
@@ -97,6 +99,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   }, { [TRANSFER_PREFIX]: services.files.transfers.route });
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
+  if (ds) services.ds = { syncNow: () => syncReport(ds.scheduler, state) };
   if (!opts.worker) writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
   const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
   log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
@@ -114,7 +117,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     log,
     useCredentials,
     ds,
-    async close() {
+    close: once(async () => {
       await ds?.scheduler.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -126,8 +129,14 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
       if (!opts.worker) removeRuntime(opts.dataDir);
       db.close();
       log.flush();
-    },
+    }),
   };
+}
+
+/** Closing twice (a signal and the supervisor's disconnect) closes once; both wait for it. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }
 
 /** `--virtual-card`: a software eID card in an in-process reader (card material kept in the data dir). */
@@ -159,7 +168,14 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   ]);
   const url = opts.dsUrl!;
   const http = createDsHttp({ baseUrl: url, ...(opts.dsCaFile ? { ca: readFileSync(opts.dsCaFile, 'utf8') } : {}) });
-  const client = new DsClient({ url, http, ...d, version: CONNECTOR_VERSION, ...(opts.dsToken ? { installToken: opts.dsToken } : {}) });
+  const client = new DsClient({
+    url,
+    http,
+    ...d,
+    version: CONNECTOR_VERSION,
+    ...(opts.dsToken ? { installToken: opts.dsToken } : {}),
+    ...(opts.dsCycleExplicit ? { cycleSeconds: opts.dsCycleSeconds } : {}),
+  });
   const scheduler = new SyncScheduler(client, d.state, d.log, {
     url,
     cliCycleSeconds: opts.dsCycleSeconds,
@@ -170,4 +186,11 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   if (opts.worker) client.restore();
   else scheduler.start();
   return { client, scheduler };
+}
+
+function cardTiming(opts: StartOptions): CardTiming {
+  return {
+    apduMs: opts.cardApduTimeoutMs ?? DEFAULT_CARD_TIMING.apduMs,
+    operationMs: opts.cardOperationTimeoutMs ?? DEFAULT_CARD_TIMING.operationMs,
+  };
 }

@@ -71,6 +71,7 @@ describe('SQLite storage', () => {
       { version: 1, name: 'initial' },
       { version: 2, name: 'dashboard' },
       { version: 3, name: 'certificate-retirement' },
+      { version: 4, name: 'seen-requests' },
     ]);
     expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect((await again.findOrganisation('acme'))?.id).toBe('o1');

@@ -58,19 +58,17 @@ export interface TokensContext {
 }
 
 const invalid = (message: string) => new ConnectorError('INVALID_INPUT', message);
-const KEY_ID = /^(?:[0-9a-f]{2}){1,128}$/;
 
 function nonEmpty(v: unknown, what: string): string {
-  if (typeof v !== 'string' || v === '') throw invalid(`${what} must be a non-empty string.`);
+  if (typeof v !== 'string' || v === '') throw invalid(`${what}: empty`);
   return v;
 }
 
 function signInput(req: TokenSignRequest) {
-  if (typeof req.keyId !== 'string' || !KEY_ID.test(req.keyId)) throw invalid("keyId must be a certificate's keyId (lower-case hex).");
-  if (req.pin !== undefined && (typeof req.pin !== 'string' || req.pin.length < 1 || req.pin.length > 64)) throw invalid('The PIN must be 1 to 64 characters.');
+  // keyId and pin are checked by the connector (INVALID_INPUT); the SDK stays small.
   return {
     tokenId: nonEmpty(req.tokenId, 'tokenId'),
-    keyId: req.keyId,
+    keyId: nonEmpty(req.keyId, 'keyId'),
     algorithm: req.algorithm,
     hash: hashToBase64(req.hash),
     pin: req.pin ?? null,

@@ -24,6 +24,10 @@ export interface StartOptions {
   virtualCard: '1.7' | '1.8' | undefined;
   /** Bound of one PKCS#11 library call in ms (`--pkcs11.timeout`); past it the library's process is restarted. */
   pkcs11TimeoutMs?: number;
+  /** Bound of one native PC/SC call (an APDU, a connect, a reset), ms (`--card.apdu-timeout`). */
+  cardApduTimeoutMs?: number;
+  /** Bound of one card operation holding a reader, ms (`--card.operation-timeout`). */
+  cardOperationTimeoutMs?: number;
   /** Run as the supervisor: own the socket, run the connector as a worker child, apply updates. */
   supervise?: boolean;
   /** Run as a supervised worker (internal): serve sockets handed over IPC, sync only when told. */

@@ -6,6 +6,7 @@ import type { Pkcs11Service } from '../card/modules/pkcs11/pkcs11-service.js';
 import type { FileService } from '../files/file-service.js';
 import type { FileTransfers } from '../files/file-transfers.js';
 import type { PrintService } from '../printing/print-service.js';
+import type { SyncReport } from '../ds/sync-report.js';
 
 /** Long-lived services the resolvers call; resolvers never touch hardware or SQL directly. */
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   files: { service: FileService; transfers: FileTransfers };
   /** Local printers through CUPS. */
   printing: PrintService;
+  /** A DS sync now (set when the connector is managed by a DS). */
+  ds?: { syncNow(): Promise<SyncReport> } | undefined;
   log: Logger;
 }
 

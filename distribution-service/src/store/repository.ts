@@ -1,4 +1,4 @@
-import type { IncomingTransaction, LogLevel, UseCase } from '../domain/transaction.js';
+import type { LogLevel, Transaction as IncomingTransaction, UseCase } from '@cardlink/ds-protocol';
 
 /**
  * The storage the DS needs, and nothing more. SQLite implements it today; PostgreSQL comes
@@ -58,8 +58,10 @@ export interface Device {
   corsVersionSent: number | null;
   /** The configuration version the DS's last answer gave it. */
   configVersionSent: number | null;
-  /** The cycle the DS's last answer asked for: the device's status is judged against it. */
+  /** The cycle the device keeps after the DS's last answer: its status is judged against it. */
   nextSyncAfterSeconds: number | null;
+  /** Whether its last sync carried `updateStatus` (it can take updates); null: never synced. */
+  canUpdate: boolean | null;
 }
 
 export interface DeviceCertificate {
@@ -87,6 +89,7 @@ export interface DeviceStatus {
   corsVersionSent: number;
   configVersionSent: number;
   nextSyncAfterSeconds: number;
+  canUpdate: boolean;
 }
 
 export interface SyncWrite {
@@ -101,6 +104,11 @@ export interface SyncWrite {
    */
   certificate?: DeviceCertificate;
   retainSerial?: string;
+  /**
+   * The signed request's identity: (deviceId, timestamp) is stored until `expiresAt` (ms) and a
+   * second write with the same pair fails the whole transaction with AUTH_REPLAY.
+   */
+  request?: { timestamp: number; expiresAt: number };
 }
 
 export type ReportDimension = 'label' | 'tag' | 'useCase' | 'module' | 'result' | 'month' | 'day';

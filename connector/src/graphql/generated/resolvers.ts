@@ -162,6 +162,10 @@ export type ErrorCode =
   | 'INVALID_TAG'
   /** The token holds no private key with this keyId. */
   | 'KEY_NOT_FOUND'
+  /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
+  | 'LOCAL_CLIENT_ONLY'
+  /** The connector is not registered with a Distribution Service. */
+  | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
   /** The page's origin is not registered for this connector. */
@@ -292,6 +296,12 @@ export type Mutation = {
   print: PrintJob;
   /** Sign a hash with the non-repudiation (qualified signature) key. */
   sign: SignatureResult;
+  /**
+   * Run one Distribution Service sync now (new origins, configuration, certificate; usage sent)
+   * and answer when it is done. Local clients only (`connector sync`): a page gets
+   * LOCAL_CLIENT_ONLY; a connector without a DS, NOT_MANAGED.
+   */
+  syncNow: SyncResult;
   /** Sign a challenge's hash with a PKCS#11 token's key. Recorded as AUTHENTICATION. */
   tokenAuthenticate: SignatureResult;
   /** Sign a hash with a PKCS#11 token's key (the key of the chosen certificate). Recorded as SIGNATURE. */
@@ -548,6 +558,23 @@ export type Subscription = {
   readerEvents: ReaderEvent;
 };
 
+/** The outcome of a DS sync asked for with `syncNow`. */
+export type SyncResult = {
+  __typename?: 'SyncResult';
+  /** Usage records the DS acknowledged in this sync. */
+  acknowledged: Scalars['Int']['output'];
+  /** Why it failed (a DS or network error code, e.g. DS_UNREACHABLE), null when ok. */
+  error: Maybe<Scalars['String']['output']>;
+  /** When the sync finished. */
+  finishedAt: Scalars['DateTime']['output'];
+  /** When the next scheduled sync is due. */
+  nextSyncAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the DS answered and its answer was applied. */
+  ok: Scalars['Boolean']['output'];
+  /** Version of the origin list the connector holds after the sync. */
+  originListVersion: Maybe<Scalars['Int']['output']>;
+};
+
 /**
  * A token in a PKCS#11 library's slot. A card that a card module claims by its ATR (a Belgian
  * eID) may also appear here through OpenSC: `alsoServedBy` then names the module and the reader
@@ -761,6 +788,7 @@ export type ResolversTypes = {
   SpecialStatus: SpecialStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SyncResult: ResolverTypeWrapper<SyncResult>;
   Token: ResolverTypeWrapper<TokenParent>;
   TokenCertificate: ResolverTypeWrapper<TokenCertificateParent>;
   TokenSignInput: TokenSignInput;
@@ -809,6 +837,7 @@ export type ResolversParentTypes = {
   SignatureResult: SignatureResult;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  SyncResult: SyncResult;
   Token: TokenParent;
   TokenCertificate: TokenCertificateParent;
   TokenSignInput: TokenSignInput;
@@ -943,6 +972,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   download?: Resolver<ResolversTypes['FileEntry'], ParentType, ContextType, RequireFields<MutationDownloadArgs, 'input'>>;
   print?: Resolver<ResolversTypes['PrintJob'], ParentType, ContextType, RequireFields<MutationPrintArgs, 'input'>>;
   sign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationSignArgs, 'input'>>;
+  syncNow?: Resolver<ResolversTypes['SyncResult'], ParentType, ContextType>;
   tokenAuthenticate?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationTokenAuthenticateArgs, 'input'>>;
   tokenSign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationTokenSignArgs, 'input'>>;
   upload?: Resolver<ResolversTypes['FileTransfer'], ParentType, ContextType, RequireFields<MutationUploadArgs, 'input'>>;
@@ -1025,6 +1055,15 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
   readerEvents?: SubscriptionResolver<ResolversTypes['ReaderEvent'], "readerEvents", ParentType, ContextType>;
 };
 
+export type SyncResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SyncResult'] = ResolversParentTypes['SyncResult']> = {
+  acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  nextSyncAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  originListVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type TokenResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Token'] = ResolversParentTypes['Token']> = {
   alsoServedBy?: Resolver<Maybe<ResolversTypes['AlsoServedBy']>, ParentType, ContextType>;
   certificates?: Resolver<Array<ResolversTypes['TokenCertificate']>, ParentType, ContextType>;
@@ -1094,6 +1133,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ReaderEvent?: ReaderEventResolvers<ContextType>;
   SignatureResult?: SignatureResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SyncResult?: SyncResultResolvers<ContextType>;
   Token?: TokenResolvers<ContextType>;
   TokenCertificate?: TokenCertificateResolvers<ContextType>;
   TransactionSummary?: TransactionSummaryResolvers<ContextType>;

@@ -156,4 +156,28 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 4,
+    name: 'seen-requests',
+    sql: `
+      -- Signed requests already used, kept while their timestamp is still inside the clock-skew
+      -- window, so a captured sync replayed after a restart (or at another instance) is refused.
+      CREATE TABLE seen_requests (
+        device_id TEXT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (device_id, timestamp)
+      );
+      CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'device-can-update',
+    sql: `
+      -- Whether the device's last sync carried updateStatus (a supervised connector with a
+      -- pinned release key): the others cannot take an update, whatever the DS offers.
+      ALTER TABLE devices ADD COLUMN can_update INTEGER;
+    `,
+  },
 ];

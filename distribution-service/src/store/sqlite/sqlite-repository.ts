@@ -121,6 +121,7 @@ const toDevice = (r: Row): Device => ({
   corsVersionSent: (r.cors_version_sent as number | null) ?? null,
   configVersionSent: (r.config_version_sent as number | null) ?? null,
   nextSyncAfterSeconds: (r.next_sync_after_seconds as number | null) ?? null,
+  canUpdate: r.can_update === null || r.can_update === undefined ? null : r.can_update === 1,
 });
 
 const toUser = (r: Row): User => ({
@@ -179,6 +180,10 @@ export class SqliteRepository implements Repository {
   private readonly updateStatus;
   private readonly insertCert;
   private readonly retireOthers;
+  private readonly claimRequest;
+  private readonly pruneRequests;
+  /** Expired request ids are deleted at most this often (ms of the writer's clock). */
+  private lastPrune = 0;
   private readonly recordSyncTx;
   private readonly deviceSeq;
   private readonly statements = new Map<string, Database.Statement>();
@@ -201,7 +206,7 @@ export class SqliteRepository implements Repository {
     this.updateStatus = db.prepare(
       `UPDATE devices SET version = ?, os = ?, uptime_seconds = ?, last_error = ?, last_sync_at = ?,
          cert_serial = ?, cert_not_after = ?, cors_version_reported = ?, cors_version_sent = ?,
-         config_version_sent = ?, next_sync_after_seconds = ? WHERE seq = ?`,
+         config_version_sent = ?, next_sync_after_seconds = ?, can_update = ? WHERE seq = ?`,
     );
     this.deviceSeq = db.prepare('SELECT seq FROM devices WHERE id = ?').pluck();
     this.insertCert = db.prepare(
@@ -212,9 +217,24 @@ export class SqliteRepository implements Repository {
       `UPDATE device_certificates SET retired_at = @at
        WHERE device_id = @deviceId AND retired_at IS NULL AND serial <> @issued AND serial <> @retain`,
     );
+    this.claimRequest = db.prepare(
+      'INSERT INTO seen_requests (device_id, timestamp, expires_at) VALUES (?, ?, ?) ON CONFLICT (device_id, timestamp) DO NOTHING',
+    );
+    this.pruneRequests = db.prepare('DELETE FROM seen_requests WHERE expires_at < ?');
     this.recordSyncTx = db.transaction((w: SyncWrite): number => {
       const seq = this.deviceSeq.get(w.deviceId) as number | undefined;
       if (seq === undefined) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
+      if (w.request) {
+        const now = Date.parse(w.receivedAt);
+        if (now - this.lastPrune > 10_000) {
+          this.pruneRequests.run(now);
+          this.lastPrune = now;
+        }
+        // Same transaction as the effects: a replay changes nothing, even after a restart.
+        if (this.claimRequest.run(w.deviceId, w.request.timestamp, w.request.expiresAt).changes === 0) {
+          throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');
+        }
+      }
       let inserted = 0;
       for (const t of w.transactions) {
         inserted += this.insertTx.run(seq, t.id, t.useCase, t.module, t.result, t.occurredAt, t.label, t.tag, w.receivedAt).changes;
@@ -222,7 +242,7 @@ export class SqliteRepository implements Repository {
       const s = w.status;
       this.updateStatus.run(
         s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter,
-        s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds, seq,
+        s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds, s.canUpdate ? 1 : 0, seq,
       );
       if (w.certificate) {
         this.insertCert.run(w.certificate);
