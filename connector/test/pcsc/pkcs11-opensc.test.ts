@@ -105,15 +105,25 @@ describe('tokens', () => {
     expect(tx.map((x) => [x.useCase, x.module, x.result])).toEqual([[field === 'tokenSign' ? 'SIGNATURE' : 'AUTHENTICATION', 'pkcs11', 'OK']]);
   });
 
-  it('a wrong PIN is PIN_INCORRECT with the tries left the token reports; the right PIN then works again', async () => {
+  it('wrong PINs: tries left as the token reports them, the last try kept unless allowed, the right PIN resets', async () => {
     const hash = createHash('sha256').update('x').digest('base64');
-    const r = await q(AUTH, { i: { tokenId, keyId: '02', algorithm: 'RSA_PKCS1_SHA256', hash, pin: '9999' } });
-    expect(r.errors?.[0]?.extensions.code).toBe('PIN_INCORRECT');
-    // OpenSC reports the card's counter through the token flags only at the final try (1) or
-    // when blocked (0); after one wrong PIN of three it cannot say more than "unknown".
-    expect(r.errors?.[0]?.extensions.retriesLeft).toBeNull();
-    const ok = await q(AUTH, { i: { tokenId, keyId: '02', algorithm: 'RSA_PKCS1_SHA256', hash, pin: PIN } });
+    const auth = (pin: string, allowLastTry = false) => q(AUTH, { i: { tokenId, keyId: '02', algorithm: 'RSA_PKCS1_SHA256', hash, pin, allowLastTry } });
+    const tries = async () => (await q('query($id: ID!) { token(id: $id) { pinTriesLeft pinCountLow } }', { id: tokenId })).data.token;
+    const first = await auth('9999');
+    expect(first.errors?.[0]?.extensions.code).toBe('PIN_INCORRECT');
+    // Two of three left: PKCS#11 flags have no number for that, and OpenSC does not set
+    // CKF_USER_PIN_COUNT_LOW for this card: unknown.
+    expect(first.errors?.[0]?.extensions.retriesLeft).toBeNull();
+    expect(await tries()).toEqual({ pinTriesLeft: null, pinCountLow: false });
+    // One left: OpenSC sets CKF_USER_PIN_FINAL_TRY.
+    const second = await auth('9998');
+    expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'PIN_INCORRECT', retriesLeft: 1 });
+    expect((await tries()).pinTriesLeft).toBe(1);
+    const kept = await auth(PIN);
+    expect(kept.errors?.[0]?.extensions).toMatchObject({ code: 'PIN_LAST_TRY_REFUSED', retriesLeft: 1 });
+    const ok = await auth(PIN, true);
     expect(ok.errors).toBeUndefined();
+    expect(await tries()).toEqual({ pinTriesLeft: null, pinCountLow: false });
   });
 
   it('after the card is removed the token is gone and a signature is TOKEN_NOT_PRESENT', async () => {
