@@ -86,6 +86,8 @@ function ensureDashboardAdmin(dashboardUrl) {
 const canConnect = (port) =>
   new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
+    // Bounded: a port that neither answers nor refuses counts as no vpcd.
+    s.setTimeout(2000, () => (s.destroy(), resolve(false)));
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,6 +85,22 @@ describe('connector CLI', () => {
     expect(untrusted.stdout).toMatch(/removed from NSS database .*\.pki\/nssdb \(Chromium\)/);
     expect((await list()).match(/Cardlink connector CA [0-9a-f]{16}/g)).toEqual([nickB]);
     expect((await cli('untrust', '--data-dir', a)).stdout).toMatch(/not present in NSS database/);
+  });
+
+  it('trust and untrust also change each Firefox profile and say so', async () => {
+    const home = tmp();
+    const dataDir = tmp();
+    const profile = join(home, '.mozilla', 'firefox', 'abcd1234.default-release');
+    mkdirSync(profile, { recursive: true });
+    await run('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password']);
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...env, HOME: home } });
+    const trusted = (await cli('trust', '--data-dir', dataDir)).stdout;
+    expect(trusted).toContain(`trusted in NSS database ${join(home, '.pki', 'nssdb')} (Chromium)\n`);
+    expect(trusted).toContain(`trusted in NSS database ${profile} (Firefox)\n`);
+    expect((await run('certutil', ['-L', '-d', `sql:${profile}`])).stdout).toMatch(/Cardlink connector CA [0-9a-f]{16}\s+C,,/);
+    const untrusted = (await cli('untrust', '--data-dir', dataDir)).stdout;
+    expect(untrusted).toContain(`removed from NSS database ${profile} (Firefox)\n`);
+    expect((await run('certutil', ['-L', '-d', `sql:${profile}`])).stdout).not.toContain('Cardlink');
   });
 
   it('trust replaces the legacy fixed-nickname entry only when it holds the same CA', async () => {

@@ -72,6 +72,7 @@ describe('SQLite storage', () => {
       { version: 2, name: 'dashboard' },
       { version: 3, name: 'certificate-retirement' },
       { version: 4, name: 'seen-requests' },
+      { version: 5, name: 'device-can-update' },
     ]);
     expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect((await again.findOrganisation('acme'))?.id).toBe('o1');
@@ -95,6 +96,7 @@ describe('SQLite storage', () => {
       corsVersionSent: null,
       configVersionSent: null,
       nextSyncAfterSeconds: null,
+      canUpdate: null, // unknown until its next sync says
     });
     expect(await repo.listUsers()).toEqual([]);
     await repo.close();

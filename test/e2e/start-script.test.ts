@@ -3,7 +3,7 @@
 // reported and restarted while the rest keeps serving, and the dashboard credentials it
 // printed are stored 0600.
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,8 @@ const run = promisify(execFile);
 let lock: ReaderLock;
 let sys: StartedSystem;
 
-/** What the connector sees in vpcd reader 0, asked as a local client with its token. */
-async function readerCard(): Promise<{ module: string; atr: string } | null | undefined> {
+/** What the connector sees in a reader (vpcd reader 0 unless told), asked as a local client with its token. */
+async function readerCard(name = 'Virtual PCD 00 00'): Promise<{ module: string; atr: string } | null | undefined> {
   const dataDir = join(sys.home, 'connector');
   const token = readFileSync(join(dataDir, 'local-client.token'), 'utf8').trim();
   const ca = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
@@ -25,7 +25,7 @@ async function readerCard(): Promise<{ module: string; atr: string } | null | un
     body: gql('{ readers { name card { atr module } } }'),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
-  return r.json.data.readers.find((x: { name: string }) => x.name === 'Virtual PCD 00 00')?.card;
+  return r.json.data.readers.find((x: { name: string }) => x.name === name)?.card;
 }
 
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
@@ -89,5 +89,23 @@ describe('scripts/start-all.mjs with the card in vpcd', () => {
     await sys.waitFor(/^\[demo\] running again$/m, 30_000, from);
     expect((await fetch(`http://localhost:${sys.ports.demo}/`)).status).toBe(200);
     expect(await readerCard()).toBeTruthy();
+  });
+});
+
+describe('scripts/start-all.mjs when the card cannot go into vpcd', () => {
+  it('says so in one line, without a stack trace, and uses the in-process card', async () => {
+    await sys.stop(); // the reader is ours (lock); one stack at a time on it
+    // The card's material folder cannot be made (a file is in the way): the card process fails before it is inserted.
+    sys = await startSystem('scripts/start-all.mjs', {}, (home) => writeFileSync(join(home, 'virtual-card'), 'not a folder'));
+    await sys.waitFor(/^Press Ctrl-C to stop everything\.$/m);
+    const out = sys.output();
+    const cardLines = out.split('\n').filter((l) => l.startsWith('[card]'));
+    expect(cardLines).toHaveLength(1);
+    expect(cardLines[0]).toMatch(/^\[card\] vpcd did not take the card \(.+\); using the connector's in-process card instead$/);
+    expect(out).not.toMatch(/^\s+at /m); // no stack trace
+    expect(out).toMatch(/Virtual eID card: +in-process \(vpcd did not take the card: .+\), applet 1\.7, PIN 1234/);
+    expect(out).not.toContain('bash scripts/card.sh remove');
+    expect((await until(() => readerCard('Cardlink Virtual Reader (in-process)'), (c) => !!c, 'the in-process card'))?.module).toBe('BEID');
+    await expect(card('remove')).rejects.toMatchObject({ stderr: expect.stringMatching(/^card: the card is inside the connector \(in-process: vpcd did not take the card: /) });
   });
 });

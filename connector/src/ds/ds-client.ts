@@ -78,6 +78,8 @@ const OS = `${platform()} ${release()} ${arch()}`;
  */
 export class DsClient {
   private lastError: string | null = null;
+  /** A DS older than `cycleSeconds` refuses unknown fields: after one refusal, sync without it. */
+  private sendCycle = true;
   /** Set by a supervised worker: reports update status and takes offers (src/update/agent.ts). */
   updates: UpdateHooks | undefined;
   private readonly now: () => Date;
@@ -145,7 +147,7 @@ export class DsClient {
       ...(this.d.state.get<CorsPayload>(STATE.cors) ? { corsVersion: this.d.state.get<CorsPayload>(STATE.cors)!.version } : {}),
       ...(this.config() ? { configVersion: this.config()!.version } : {}),
       transactions: batch,
-      ...(this.d.cycleSeconds !== undefined ? { cycleSeconds: this.d.cycleSeconds } : {}),
+      ...(this.d.cycleSeconds !== undefined && this.sendCycle ? { cycleSeconds: this.d.cycleSeconds } : {}),
       ...(this.updates ? { updateStatus: this.updates.status() } : {}),
     };
     const body = JSON.stringify(request);
@@ -156,6 +158,11 @@ export class DsClient {
         throw new DsRequestError('DS_BAD_RESPONSE', 'sync answer is malformed');
       }
     } catch (e) {
+      if (request.cycleSeconds !== undefined && e instanceof DsRequestError && e.code === 'INVALID_REQUEST') {
+        this.sendCycle = false;
+        this.d.log.warn('the DS refused the sync with cycleSeconds (an older DS?): syncing without it');
+        return this.sync();
+      }
       this.lastError = e instanceof DsRequestError ? e.code : 'DS_ERROR';
       throw e;
     }

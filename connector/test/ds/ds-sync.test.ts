@@ -188,7 +188,16 @@ describe('transactions reach the DS exactly once', () => {
       await fast.c.ds!.scheduler.syncNow();
       expect((await ds.repo.findDevice(id))!.nextSyncAfterSeconds).toBe(300);
       expect(fast.c.ds!.scheduler.cycleSeconds()).toBe(300);
+      // An older DS that refuses the field: the connector syncs without it from then on.
+      ds.refuseSyncField = 'cycleSeconds';
+      for (let i = 0; i < 2; i++) fast.c.services.transactions.record({ useCase: 'IDENTITY_READ', module: 'beid', result: 'OK', label: 'shop', tag: null });
+      expect(fast.c.services.transactions.pendingCount()).toBe(2);
+      await fast.c.ds!.scheduler.syncNow();
+      expect(fast.c.services.transactions.pendingCount()).toBe(0);
+      expect((await ds.repo.findDevice(id))!.nextSyncAfterSeconds).toBe(ds.ds.config.defaultCycleSeconds);
+      expect(fast.logs()).toContain('the DS refused the sync with cycleSeconds');
     } finally {
+      ds.refuseSyncField = undefined;
       await fast.close();
     }
   });

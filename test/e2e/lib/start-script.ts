@@ -29,8 +29,13 @@ export interface StartedSystem {
 }
 
 /** `script`: 'scripts/start.sh' (the whole path a user takes) or 'scripts/start-all.mjs' (no setup/build). */
-export async function startSystem(script: 'scripts/start.sh' | 'scripts/start-all.mjs', env: Record<string, string> = {}): Promise<StartedSystem> {
+export async function startSystem(
+  script: 'scripts/start.sh' | 'scripts/start-all.mjs',
+  env: Record<string, string> = {},
+  prepare?: (home: string) => void,
+): Promise<StartedSystem> {
   const home = mkdtempSync(join(tmpdir(), 'cardlink-start-'));
+  prepare?.(home);
   const ports = { ds: await freePort(), connector: await freePort(), demo: await freePort() };
   const [cmd, args] = script.endsWith('.sh') ? ['bash', [script]] : [process.execPath, [script]];
   const proc = spawn(cmd, args, {
