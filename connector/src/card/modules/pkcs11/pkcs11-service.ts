@@ -4,7 +4,7 @@ import { CardError } from '../../card-error.js';
 import type { Algorithm, CardModuleId } from '../../card-types.js';
 import type { ReaderSource } from '../../reader-types.js';
 import { HostClient, locateHostScript, type HostScript } from './host-client.js';
-import type { HostCertificate, HostLibraryInfo, HostSignResult, HostSlot } from './host-protocol.js';
+import type { HostCall, HostCertificate, HostLibraryInfo, HostSignResult, HostSlot } from './host-protocol.js';
 import type { Pkcs11Library } from './libraries.js';
 import { algorithmsFor, signInput, tokenAlgorithm, type KeyType } from './mechanisms.js';
 
@@ -21,6 +21,12 @@ export interface Pkcs11ServiceOptions {
   libraries: () => Pkcs11Library[];
   /** Bound of one library call in ms (a PIN-pad entry included). @default 30000 */
   callTimeoutMs?: number;
+  /**
+   * After a library timed out, listings of all libraries skip it (reporting that timeout) for
+   * this long, so one hung library does not make every page wait; a call naming it still tries.
+   * @default 60000
+   */
+  timeoutCooldownMs?: number;
   script?: HostScript;
 }
 
@@ -77,6 +83,8 @@ const PIN = /^[^\p{Cc}]{1,64}$/u;
  */
 export class Pkcs11Service {
   private readonly hosts = new Map<string, HostClient>();
+  /** Libraries (by path) whose last call timed out, and when. */
+  private readonly timedOut = new Map<string, { at: number; error: CardError }>();
   private script: HostScript | undefined;
 
   constructor(
@@ -87,8 +95,10 @@ export class Pkcs11Service {
   async libraries(): Promise<Pkcs11LibraryStatus[]> {
     return Promise.all(
       this.o.libraries().map(async (l) => {
+        const cooling = this.cooling(l);
+        if (cooling) return { name: l.name, source: l.source, info: null, error: cooling };
         try {
-          return { name: l.name, source: l.source, info: await this.host(l).call<HostLibraryInfo>({ op: 'info' }), error: null };
+          return { name: l.name, source: l.source, info: await this.call<HostLibraryInfo>(l, { op: 'info' }), error: null };
         } catch (e) {
           return { name: l.name, source: l.source, info: null, error: asCardError(e) };
         }
@@ -105,8 +115,9 @@ export class Pkcs11Service {
     if (library !== undefined && libs.length === 0) throw new CardError('TOKEN_NOT_FOUND', 'No PKCS#11 library with this name.');
     const lists = await Promise.all(
       libs.map(async (l) => {
+        if (library === undefined && this.cooling(l)) return [];
         try {
-          const slots = await this.host(l).call<HostSlot[]>({ op: 'slots' });
+          const slots = await this.call<HostSlot[]>(l, { op: 'slots' });
           // An uninitialised token (SoftHSM's spare slot, a blank card) has no keys to offer.
           return slots.filter((s) => s.tokenPresent && (s.flags & CKF_TOKEN_INITIALIZED) !== 0).map((s) => this.describe(l.name, s));
         } catch (e) {
@@ -127,7 +138,7 @@ export class Pkcs11Service {
 
   async certificates(tokenId: string): Promise<TokenCertificate[]> {
     const { lib, slotId } = this.resolve(tokenId);
-    const certs = await this.host(lib).call<HostCertificate[]>({ op: 'certificates', slotId });
+    const certs = await this.call<HostCertificate[]>(lib, { op: 'certificates', slotId });
     return certs.map((c) => {
       const der = Buffer.from(c.der, 'base64');
       return { keyId: c.keyId, label: c.label, der, keyType: keyTypeOf(der) };
@@ -136,7 +147,7 @@ export class Pkcs11Service {
 
   async mechanisms(tokenId: string): Promise<Array<{ id: number; name: string }>> {
     const { lib, slotId } = this.resolve(tokenId);
-    return this.host(lib).call({ op: 'mechanisms', slotId });
+    return this.call(lib, { op: 'mechanisms', slotId });
   }
 
   /** The signature algorithms a token offers for a key type (null: for any of its keys). */
@@ -155,7 +166,7 @@ export class Pkcs11Service {
     if (req.pin !== null && !PIN.test(req.pin)) throw new CardError('INVALID_INPUT', 'pin must be 1 to 64 characters without control characters.');
     const { lib, slotId } = this.resolve(tokenId);
     const { mechanism, data } = signInput(alg, req.hash);
-    const r = await this.host(lib).call<HostSignResult>({
+    const r = await this.call<HostSignResult>(lib, {
       op: 'sign', slotId, keyId: req.keyId, mechanism, keyType: alg.keyType, data: data.toString('base64'), pin: req.pin, allowLastTry: req.allowLastTry,
     });
     return { signature: Buffer.from(r.signature, 'base64'), certificate: r.certificate ? Buffer.from(r.certificate, 'base64') : null };
@@ -167,12 +178,38 @@ export class Pkcs11Service {
     return l ? this.hosts.get(l.path)?.pid : undefined;
   }
 
+  /** How many host processes a library has had (1 + restarts); 0 before its first call. */
+  hostStarts(library: string): number {
+    const l = this.o.libraries().find((x) => x.name === library);
+    return (l && this.hosts.get(l.path)?.starts) ?? 0;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.hosts.values()].map((h) => h.close()));
     this.hosts.clear();
   }
 
   // --- internals -------------------------------------------------------------------------
+
+  private async call<T>(l: Pkcs11Library, c: HostCall): Promise<T> {
+    try {
+      const v = await this.host(l).call<T>(c);
+      this.timedOut.delete(l.path);
+      return v;
+    } catch (e) {
+      if (e instanceof CardError && e.code === 'PKCS11_TIMEOUT') this.timedOut.set(l.path, { at: Date.now(), error: e });
+      throw e;
+    }
+  }
+
+  /** The timeout a library gave within the cool-down, if any. */
+  private cooling(l: Pkcs11Library): CardError | undefined {
+    const t = this.timedOut.get(l.path);
+    if (!t) return undefined;
+    if (Date.now() - t.at < (this.o.timeoutCooldownMs ?? 60_000)) return t.error;
+    this.timedOut.delete(l.path);
+    return undefined;
+  }
 
   private host(l: Pkcs11Library): HostClient {
     let h = this.hosts.get(l.path);
