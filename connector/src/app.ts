@@ -67,11 +67,12 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     startedAt: Date.now(),
     readers,
     transactions,
-    beid: beidModule.open(readers),
+    beid: beidModule.open(readers, { idleResetMs: (opts.cardIdleResetSeconds ?? 120) * 1000, state, log }),
     pkcs11: createPkcs11Module({
       libraries: libraryRegistry(opts.dataDir, (e) => log.error({ err: e }, 'pkcs11-libraries.json is invalid; keeping the last good list')),
       callTimeoutMs: opts.pkcs11TimeoutMs,
-    }).open(readers),
+      // No idle reset needed: a PKCS#11 login never outlives the call that made it.
+    }).open(readers, { idleResetMs: 0, log }),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {

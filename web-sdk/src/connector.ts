@@ -18,6 +18,7 @@ import { createFiles, createPrinting, type Files, type Printing } from './files.
 import { createTokens, type Tokens } from './tokens.js';
 import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
+import { TAB_SESSION } from './tab-session.js';
 import type {
   Address,
   BeidCertificates,
@@ -125,7 +126,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   let tag = checkTag(options.tag);
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag } : {});
+  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag, 'T1C-Session': TAB_SESSION } : { 'T1C-Session': TAB_SESSION });
   // Asked only after a fetch rejected: does a no-cors request get any answer?
   const probe = () =>
     doFetch(endpoint, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout?.(5000) }).then(

@@ -258,7 +258,7 @@ function validEntries(entries: unknown[], log: Logger): OriginEntry[] {
     const o = e as OriginEntry;
     try {
       compileOriginEntry(o);
-      out.push({ origin: o.origin, label: o.label });
+      out.push(o.pinReuseMinutes === undefined ? { origin: o.origin, label: o.label } : { origin: o.origin, label: o.label, pinReuseMinutes: o.pinReuseMinutes });
     } catch {
       log.warn('DS sent a malformed origin entry; ignored');
     }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { ReaderSource } from '../card/reader-types.js';
+import type { CardCaller } from '../card/card-caller.js';
 import type { BeidService } from '../card/modules/beid/beid-service.js';
 import type { Pkcs11Service } from '../card/modules/pkcs11/pkcs11-service.js';
 import type { FileService } from '../files/file-service.js';
@@ -38,6 +39,8 @@ export interface RequestContext {
   /** The page's tag (T1C-Tag header), or null. */
   tag: string | null;
   origin: string | null;
+  /** Application (allow-list entry) and browser tab, to whom a verified PIN belongs. */
+  cardCaller: CardCaller;
   /** The Host header the page used (already checked by the host guard); for URLs back to the connector. */
   host?: string | undefined;
   /** Aborted when the client goes away (created on first call). */
