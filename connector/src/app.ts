@@ -18,6 +18,8 @@ import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
 import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
+import { createPkcs11Module } from './card/modules/pkcs11/pkcs11-module.js';
+import { libraryRegistry } from './card/modules/pkcs11/libraries.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { FileTypeRegistry } from './files/file-types.js';
@@ -69,6 +71,11 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     readers,
     transactions,
     beid: beidModule.open(readers, { idleResetMs: (opts.cardIdleResetSeconds ?? 120) * 1000, state, log }),
+    pkcs11: createPkcs11Module({
+      libraries: libraryRegistry(opts.dataDir, (e) => log.error({ err: e }, 'pkcs11-libraries.json is invalid; keeping the last good list')),
+      callTimeoutMs: opts.pkcs11TimeoutMs,
+      // No idle reset needed: a PKCS#11 login never outlives the call that made it.
+    }).open(readers, { idleResetMs: 0, log }),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {
@@ -134,6 +141,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      await services.pkcs11?.close();
       await readers.close();
       if (!opts.worker) removeRuntime(opts.dataDir);
       db.close();

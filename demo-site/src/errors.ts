@@ -158,6 +158,15 @@ export function friendly(e: unknown, connectorUrl: string): Friendly {
       return { ...base, state: 'printer-not-found', title: 'The printer is gone', text: 'The print system of this computer no longer knows this printer. Refresh the list of printers.' };
     case 'PRINT_FAILED':
       return { ...base, state: 'print-failed', title: 'The print system refused the document', text: 'Check that the printer is enabled and accepts jobs (CUPS: lpstat -p), and that the document can be printed.' };
+    case 'PKCS11_LIBRARY_ERROR':
+      return { ...base, state: 'library-error', title: 'The token’s library does not work', text: ['The PKCS#11 library failed or cannot be loaded. ', err.message], hints: [['Check it with ', code('connector pkcs11 list'), '; replace it with ', code('connector pkcs11 add <name> <path>'), '.']] };
+    case 'PKCS11_TIMEOUT':
+      return { ...base, state: 'library-timeout', title: 'The token’s library did not answer', text: 'The connector stopped waiting and restarted it. Check the token, then retry.' };
+    case 'TOKEN_NOT_FOUND':
+    case 'TOKEN_NOT_PRESENT':
+      return { ...base, state: 'token-gone', title: 'The token is not there', text: 'It was removed, or its library changed its slots. Insert it again and press "Refresh".' };
+    case 'KEY_NOT_FOUND':
+      return { ...base, state: 'key-not-found', title: 'The token has no key for this certificate', text: 'Choose another certificate.' };
     case 'NETWORK':
       return { ...base, state: 'network', title: 'The connection to the connector broke', text: 'Retry in a moment; if it keeps happening, restart the connector.' };
     default:

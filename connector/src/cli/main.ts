@@ -5,6 +5,7 @@ import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
 import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
+import { pkcs11Command } from './pkcs11-command.js';
 import { OptionError } from '../config/options.js';
 import { CONNECTOR_VERSION } from '../version.js';
 import { claimStopSignals, installStopSignals, isStopping, releaseStopSignals } from './stop-signals.mjs';
@@ -58,7 +59,8 @@ const program = new Command('connector')
   .addCommand(releaseCommand())
   .addCommand(statusCommand())
   .addCommand(syncCommand())
-  .addCommand(filesCommand());
+  .addCommand(filesCommand())
+  .addCommand(pkcs11Command());
 
 try {
   await program.parseAsync(process.argv);

@@ -33,6 +33,11 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
     )
     .addOption(new Option('--virtual-card <profile>', 'use an in-process virtual eID card instead of PC/SC').choices(['1.7', '1.8']))
     .addOption(
+      new Option('--pkcs11.timeout <ms>', 'bound of one PKCS#11 library call (a PIN-pad entry included); past it the library is restarted')
+        .default(30_000)
+        .argParser(parsePositiveInt('pkcs11.timeout', 100, 600_000)),
+    )
+    .addOption(
       new Option('--card.apdu-timeout <ms>', 'a card command (APDU) that takes longer fails with CARD_TIMEOUT and the reader is reset')
         .default(DEFAULT_CARD_TIMING.apduMs)
         .argParser(parsePositiveInt('card.apdu-timeout', 100, 120_000)),
@@ -87,6 +92,7 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         rateLimit: o.rateLimit as number,
         maxBodyBytes: o.maxBody as number,
         virtualCard: o.virtualCard as StartOptions['virtualCard'],
+        pkcs11TimeoutMs: o['pkcs11.timeout'] as number,
         cardApduTimeoutMs: (o['card.apduTimeout'] ?? o['card.apdu-timeout']) as number,
         cardOperationTimeoutMs: (o['card.operationTimeout'] ?? o['card.operation-timeout']) as number,
         cardIdleResetSeconds: (o['card.idleReset'] ?? o['card.idle-reset']) as number,

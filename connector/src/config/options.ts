@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Largest request body accepted, in bytes (file uploads have their own per-type limit). */
   maxBodyBytes: number;
   virtualCard: '1.7' | '1.8' | undefined;
+  /** Bound of one PKCS#11 library call in ms (`--pkcs11.timeout`); past it the library's process is restarted. */
+  pkcs11TimeoutMs?: number;
   /** Bound of one native PC/SC call (an APDU, a connect, a reset), ms (`--card.apdu-timeout`). */
   cardApduTimeoutMs?: number;
   /** Bound of one card operation holding a reader, ms (`--card.operation-timeout`). */

@@ -3,6 +3,7 @@ import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { ReaderSource } from '../card/reader-types.js';
 import type { CardCaller } from '../card/card-caller.js';
 import type { BeidService } from '../card/modules/beid/beid-service.js';
+import type { Pkcs11Service } from '../card/modules/pkcs11/pkcs11-service.js';
 import type { FileService } from '../files/file-service.js';
 import type { FileTransfers } from '../files/file-transfers.js';
 import type { PrintService } from '../printing/print-service.js';
@@ -19,6 +20,8 @@ export interface Services {
   transactions: TransactionStore;
   /** The Belgian eID module over the card layer. */
   beid: BeidService | undefined;
+  /** Tokens through PKCS#11 libraries, each library in its own host process. */
+  pkcs11: Pkcs11Service | undefined;
   /** Device id once registered with a DS. */
   deviceId(): string | null;
   managed(): boolean;

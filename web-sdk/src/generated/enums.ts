@@ -13,7 +13,9 @@ export type Algorithm =
   | 'RSA_PKCS1_SHA384'
   | 'RSA_PKCS1_SHA512'
   | 'RSA_PSS_SHA1'
-  | 'RSA_PSS_SHA256';
+  | 'RSA_PSS_SHA256'
+  | 'RSA_PSS_SHA384'
+  | 'RSA_PSS_SHA512';
 
 export type CardModule =
   | 'BEID'
@@ -69,6 +71,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The T1C-Tag header is malformed. */
   | 'INVALID_TAG'
+  /** The token holds no private key with this keyId. */
+  | 'KEY_NOT_FOUND'
   /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
   | 'LOCAL_CLIENT_ONLY'
   /** The connector is not registered with a Distribution Service. */
@@ -96,6 +100,10 @@ export type ErrorCode =
   | 'PIN_LAST_TRY_REFUSED'
   /** The operation needs the PIN. */
   | 'PIN_REQUIRED'
+  /** A PKCS#11 library is missing, is not a PKCS#11 library, or failed (extensions.ckr names the PKCS#11 return value). */
+  | 'PKCS11_LIBRARY_ERROR'
+  /** A PKCS#11 library did not answer within the connector's bound (extensions.timeoutMs); its process was restarted. */
+  | 'PKCS11_TIMEOUT'
   /** No printer with this name. */
   | 'PRINTER_NOT_FOUND'
   /** The print system refused the job. */
@@ -106,6 +114,10 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** No reader with this id. */
   | 'READER_NOT_FOUND'
+  /** No PKCS#11 library or slot with this id. */
+  | 'TOKEN_NOT_FOUND'
+  /** The token is not (or no longer) in its slot. */
+  | 'TOKEN_NOT_PRESENT'
   /** The user cancelled (or closed) the connector's own page (PIN entry or consent). */
   | 'USER_CANCELLED';
 
@@ -114,6 +126,12 @@ export type PinEntry =
   | 'CONNECTOR_PAGE'
   /** Legacy: the page sends the PIN in the request. */
   | 'HOST_PAGE';
+
+export type Pkcs11LibrarySource =
+  /** Added on this machine with `connector pkcs11 add`. */
+  | 'CONFIGURED'
+  /** A Debian package's library found at its usual path. */
+  | 'DEFAULT';
 
 export type PrintJobState =
   | 'ABORTED'

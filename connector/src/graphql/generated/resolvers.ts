@@ -2,7 +2,7 @@
 // Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.
 import type { FileUpload } from '../../http/multipart.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { BeidParent, ReaderParent } from '../mappers.js';
+import type { BeidParent, ReaderParent, TokenParent, TokenCertificateParent, Pkcs11LibraryParent } from '../mappers.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -43,7 +43,16 @@ export type Algorithm =
   | 'RSA_PKCS1_SHA384'
   | 'RSA_PKCS1_SHA512'
   | 'RSA_PSS_SHA1'
-  | 'RSA_PSS_SHA256';
+  | 'RSA_PSS_SHA256'
+  | 'RSA_PSS_SHA384'
+  | 'RSA_PSS_SHA512';
+
+export type AlsoServedBy = {
+  __typename?: 'AlsoServedBy';
+  module: CardModule;
+  readerId: Scalars['ID']['output'];
+  readerName: Scalars['String']['output'];
+};
 
 export type Beid = {
   __typename?: 'Beid';
@@ -169,6 +178,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The T1C-Tag header is malformed. */
   | 'INVALID_TAG'
+  /** The token holds no private key with this keyId. */
+  | 'KEY_NOT_FOUND'
   /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
   | 'LOCAL_CLIENT_ONLY'
   /** The connector is not registered with a Distribution Service. */
@@ -196,6 +207,10 @@ export type ErrorCode =
   | 'PIN_LAST_TRY_REFUSED'
   /** The operation needs the PIN. */
   | 'PIN_REQUIRED'
+  /** A PKCS#11 library is missing, is not a PKCS#11 library, or failed (extensions.ckr names the PKCS#11 return value). */
+  | 'PKCS11_LIBRARY_ERROR'
+  /** A PKCS#11 library did not answer within the connector's bound (extensions.timeoutMs); its process was restarted. */
+  | 'PKCS11_TIMEOUT'
   /** No printer with this name. */
   | 'PRINTER_NOT_FOUND'
   /** The print system refused the job. */
@@ -206,6 +221,10 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** No reader with this id. */
   | 'READER_NOT_FOUND'
+  /** No PKCS#11 library or slot with this id. */
+  | 'TOKEN_NOT_FOUND'
+  /** The token is not (or no longer) in its slot. */
+  | 'TOKEN_NOT_PRESENT'
   /** The user cancelled (or closed) the connector's own page (PIN entry or consent). */
   | 'USER_CANCELLED';
 
@@ -322,6 +341,10 @@ export type Mutation = {
    * LOCAL_CLIENT_ONLY; a connector without a DS, NOT_MANAGED.
    */
   syncNow: SyncResult;
+  /** Sign a challenge's hash with a PKCS#11 token's key. Recorded as AUTHENTICATION. */
+  tokenAuthenticate: SignatureResult;
+  /** Sign a hash with a PKCS#11 token's key (the key of the chosen certificate). Recorded as SIGNATURE. */
+  tokenSign: SignatureResult;
   /**
    * Read a file from the user's disk for the page. Returns a short-lived, single-use URL
    * from which the page fetches the bytes (streamed, never inflated into JSON).
@@ -362,6 +385,16 @@ export type MutationSignArgs = {
 };
 
 
+export type MutationTokenAuthenticateArgs = {
+  input: TokenSignInput;
+};
+
+
+export type MutationTokenSignArgs = {
+  input: TokenSignInput;
+};
+
+
 export type MutationUploadArgs = {
   input: UploadInput;
 };
@@ -391,6 +424,31 @@ export type PinStatus = {
   retriesLeft: Maybe<Scalars['Int']['output']>;
   verified: Scalars['Boolean']['output'];
 };
+
+export type Pkcs11Library = {
+  __typename?: 'Pkcs11Library';
+  /** The library's own description and maker (C_GetInfo); null when it failed. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Why the library is unusable now; null when it answers. */
+  error: Maybe<Pkcs11LibraryError>;
+  manufacturer: Maybe<Scalars['String']['output']>;
+  /** The name pages use in token ids; the library's path is never shown. */
+  name: Scalars['String']['output'];
+  source: Pkcs11LibrarySource;
+  version: Maybe<Scalars['String']['output']>;
+};
+
+export type Pkcs11LibraryError = {
+  __typename?: 'Pkcs11LibraryError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+};
+
+export type Pkcs11LibrarySource =
+  /** Added on this machine with `connector pkcs11 add`. */
+  | 'CONFIGURED'
+  /** A Debian package's library found at its usual path. */
+  | 'DEFAULT';
 
 export type PrintInput = {
   /** ... or a file sent by the page. */
@@ -438,6 +496,8 @@ export type Query = {
   files: Array<FileEntry>;
   /** Connector version and status; cheap, touches no hardware. */
   info: Info;
+  /** PKCS#11 libraries of this machine (`connector pkcs11 add`, and Debian's OpenSC and SoftHSM2 when installed), each loaded in its own process. */
+  pkcs11Libraries: Array<Pkcs11Library>;
   /** State of a print job started by `print`. */
   printJob: Maybe<PrintJob>;
   /** Printers known to the local print system. */
@@ -445,6 +505,13 @@ export type Query = {
   reader: Maybe<Reader>;
   /** Readers currently attached, with the card in each. */
   readers: Array<Reader>;
+  /** One token by id (<library>:<slot id>). */
+  token: Token;
+  /**
+   * Tokens present in the slots of every PKCS#11 library, or of `library` only. A library that
+   * fails is left out of the full listing (pkcs11Libraries says why); asked for alone, its error is raised.
+   */
+  tokens: Array<Token>;
   /** Usage recorded for the calling application's label. */
   transactions: TransactionSummary;
 };
@@ -468,6 +535,16 @@ export type QueryPrintJobArgs = {
 
 export type QueryReaderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTokensArgs = {
+  library?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -550,6 +627,65 @@ export type SyncResult = {
   ok: Scalars['Boolean']['output'];
   /** Version of the origin list the connector holds after the sync. */
   originListVersion: Maybe<Scalars['Int']['output']>;
+};
+
+/**
+ * A token in a PKCS#11 library's slot. A card that a card module claims by its ATR (a Belgian
+ * eID) may also appear here through OpenSC: `alsoServedBy` then names the module and the reader
+ * whose `beid` API serves the same card, so a page can show it once.
+ */
+export type Token = {
+  __typename?: 'Token';
+  alsoServedBy: Maybe<AlsoServedBy>;
+  /** Certificates on the token (public objects: no PIN needed). */
+  certificates: Array<TokenCertificate>;
+  /** <library>:<slot id>; stable while the library keeps its slot numbering. */
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  library: Scalars['String']['output'];
+  /** A PIN is needed for private keys. */
+  loginRequired: Scalars['Boolean']['output'];
+  manufacturer: Scalars['String']['output'];
+  /** Mechanisms the token lists (C_GetMechanismList), by PKCS#11 name. */
+  mechanisms: Array<Scalars['String']['output']>;
+  model: Scalars['String']['output'];
+  /** The token reports at least one wrong PIN since the last right one. */
+  pinCountLow: Scalars['Boolean']['output'];
+  /** 0 when the PIN is locked, 1 at the final try; null when the token does not tell. */
+  pinTriesLeft: Maybe<Scalars['Int']['output']>;
+  /** The PIN is entered on the reader's own pad (send no pin). */
+  protectedAuthenticationPath: Scalars['Boolean']['output'];
+  serialNumber: Scalars['String']['output'];
+  /** The slot's description; OpenSC names it after the PC/SC reader. */
+  slotDescription: Scalars['String']['output'];
+  slotId: Scalars['String']['output'];
+};
+
+export type TokenCertificate = {
+  __typename?: 'TokenCertificate';
+  /** Algorithms this certificate's key can sign with on this token (key type x the token's mechanisms). */
+  algorithms: Array<Algorithm>;
+  /** PEM, parsed subject, issuer, validity and key type. */
+  certificate: Certificate;
+  /** The DER certificate, base64. */
+  der: Scalars['String']['output'];
+  /** CKA_ID in lower-case hex, shared by the certificate and its private key: what tokenSign takes as keyId. Empty when the object has none. */
+  keyId: Scalars['String']['output'];
+  /** The object's label (CKA_LABEL). */
+  label: Scalars['String']['output'];
+};
+
+export type TokenSignInput = {
+  /** RSA_PKCS1_SHA256/384/512, RSA_PSS_SHA256/384/512 (salt = hash length, MGF1 with the same hash), ECDSA_SHA256/384/512. */
+  algorithm: Algorithm;
+  allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The hash to sign, base64; its length must match the algorithm's digest. */
+  hash: Scalars['String']['input'];
+  /** The certificate's keyId. */
+  keyId: Scalars['String']['input'];
+  /** The token's PIN (1-64 characters), used for this one signature and never logged or stored; omit it with a PIN pad. */
+  pin?: InputMaybe<Scalars['String']['input']>;
+  tokenId: Scalars['ID']['input'];
 };
 
 export type TransactionSummary = {
@@ -670,6 +806,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>;
   Algorithm: Algorithm;
+  AlsoServedBy: ResolverTypeWrapper<AlsoServedBy>;
   Beid: ResolverTypeWrapper<BeidParent>;
   BeidCertificates: ResolverTypeWrapper<BeidParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -697,6 +834,9 @@ export type ResolversTypes = {
   Photo: ResolverTypeWrapper<Photo>;
   PinEntry: PinEntry;
   PinStatus: ResolverTypeWrapper<PinStatus>;
+  Pkcs11Library: ResolverTypeWrapper<Pkcs11LibraryParent>;
+  Pkcs11LibraryError: ResolverTypeWrapper<Pkcs11LibraryError>;
+  Pkcs11LibrarySource: Pkcs11LibrarySource;
   PrintInput: PrintInput;
   PrintJob: ResolverTypeWrapper<PrintJob>;
   PrintJobState: PrintJobState;
@@ -712,6 +852,9 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SyncResult: ResolverTypeWrapper<SyncResult>;
+  Token: ResolverTypeWrapper<TokenParent>;
+  TokenCertificate: ResolverTypeWrapper<TokenCertificateParent>;
+  TokenSignInput: TokenSignInput;
   TransactionSummary: ResolverTypeWrapper<TransactionSummary>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   UploadInput: UploadInput;
@@ -723,6 +866,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Address: Address;
+  AlsoServedBy: AlsoServedBy;
   Beid: BeidParent;
   BeidCertificates: BeidParent;
   Boolean: Scalars['Boolean']['output'];
@@ -745,6 +889,8 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Photo: Photo;
   PinStatus: PinStatus;
+  Pkcs11Library: Pkcs11LibraryParent;
+  Pkcs11LibraryError: Pkcs11LibraryError;
   PrintInput: PrintInput;
   PrintJob: PrintJob;
   Printer: Printer;
@@ -756,6 +902,9 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   SyncResult: SyncResult;
+  Token: TokenParent;
+  TokenCertificate: TokenCertificateParent;
+  TokenSignInput: TokenSignInput;
   TransactionSummary: TransactionSummary;
   Upload: Scalars['Upload']['output'];
   UploadInput: UploadInput;
@@ -767,6 +916,12 @@ export type AddressResolvers<ContextType = RequestContext, ParentType extends Re
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   streetAndNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   zipCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AlsoServedByResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AlsoServedBy'] = ResolversParentTypes['AlsoServedBy']> = {
+  module?: Resolver<ResolversTypes['CardModule'], ParentType, ContextType>;
+  readerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type BeidResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Beid'] = ResolversParentTypes['Beid']> = {
@@ -890,6 +1045,8 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   requestConsent?: Resolver<ResolversTypes['ConsentResult'], ParentType, ContextType, RequireFields<MutationRequestConsentArgs, 'operation'>>;
   sign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationSignArgs, 'input'>>;
   syncNow?: Resolver<ResolversTypes['SyncResult'], ParentType, ContextType>;
+  tokenAuthenticate?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationTokenAuthenticateArgs, 'input'>>;
+  tokenSign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationTokenSignArgs, 'input'>>;
   upload?: Resolver<ResolversTypes['FileTransfer'], ParentType, ContextType, RequireFields<MutationUploadArgs, 'input'>>;
   verifyPin?: Resolver<ResolversTypes['PinStatus'], ParentType, ContextType, RequireFields<MutationVerifyPinArgs, 'input'>>;
 };
@@ -903,6 +1060,20 @@ export type PhotoResolvers<ContextType = RequestContext, ParentType extends Reso
 export type PinStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PinStatus'] = ResolversParentTypes['PinStatus']> = {
   retriesLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type Pkcs11LibraryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pkcs11Library'] = ResolversParentTypes['Pkcs11Library']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['Pkcs11LibraryError']>, ParentType, ContextType>;
+  manufacturer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Pkcs11LibrarySource'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type Pkcs11LibraryErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pkcs11LibraryError'] = ResolversParentTypes['Pkcs11LibraryError']> = {
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PrintJobResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PrintJob'] = ResolversParentTypes['PrintJob']> = {
@@ -923,10 +1094,13 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   fileTypes?: Resolver<Array<ResolversTypes['FileType']>, ParentType, ContextType>;
   files?: Resolver<Array<ResolversTypes['FileEntry']>, ParentType, ContextType, RequireFields<QueryFilesArgs, 'type'>>;
   info?: Resolver<ResolversTypes['Info'], ParentType, ContextType>;
+  pkcs11Libraries?: Resolver<Array<ResolversTypes['Pkcs11Library']>, ParentType, ContextType>;
   printJob?: Resolver<Maybe<ResolversTypes['PrintJob']>, ParentType, ContextType, RequireFields<QueryPrintJobArgs, 'id'>>;
   printers?: Resolver<Array<ResolversTypes['Printer']>, ParentType, ContextType>;
   reader?: Resolver<Maybe<ResolversTypes['Reader']>, ParentType, ContextType, RequireFields<QueryReaderArgs, 'id'>>;
   readers?: Resolver<Array<ResolversTypes['Reader']>, ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['Token'], ParentType, ContextType, RequireFields<QueryTokenArgs, 'id'>>;
+  tokens?: Resolver<Array<ResolversTypes['Token']>, ParentType, ContextType, Partial<QueryTokensArgs>>;
   transactions?: Resolver<ResolversTypes['TransactionSummary'], ParentType, ContextType, Partial<QueryTransactionsArgs>>;
 };
 
@@ -962,6 +1136,32 @@ export type SyncResultResolvers<ContextType = RequestContext, ParentType extends
   originListVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type TokenResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Token'] = ResolversParentTypes['Token']> = {
+  alsoServedBy?: Resolver<Maybe<ResolversTypes['AlsoServedBy']>, ParentType, ContextType>;
+  certificates?: Resolver<Array<ResolversTypes['TokenCertificate']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  library?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  loginRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  manufacturer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mechanisms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pinCountLow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pinTriesLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  protectedAuthenticationPath?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  serialNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slotDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slotId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TokenCertificateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TokenCertificate'] = ResolversParentTypes['TokenCertificate']> = {
+  algorithms?: Resolver<Array<ResolversTypes['Algorithm']>, ParentType, ContextType>;
+  certificate?: Resolver<ResolversTypes['Certificate'], ParentType, ContextType>;
+  der?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type TransactionSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TransactionSummary'] = ResolversParentTypes['TransactionSummary']> = {
   counts?: Resolver<Array<ResolversTypes['UsageCount']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -980,6 +1180,7 @@ export type UsageCountResolvers<ContextType = RequestContext, ParentType extends
 
 export type Resolvers<ContextType = RequestContext> = {
   Address?: AddressResolvers<ContextType>;
+  AlsoServedBy?: AlsoServedByResolvers<ContextType>;
   Beid?: BeidResolvers<ContextType>;
   BeidCertificates?: BeidCertificatesResolvers<ContextType>;
   Card?: CardResolvers<ContextType>;
@@ -996,6 +1197,8 @@ export type Resolvers<ContextType = RequestContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Photo?: PhotoResolvers<ContextType>;
   PinStatus?: PinStatusResolvers<ContextType>;
+  Pkcs11Library?: Pkcs11LibraryResolvers<ContextType>;
+  Pkcs11LibraryError?: Pkcs11LibraryErrorResolvers<ContextType>;
   PrintJob?: PrintJobResolvers<ContextType>;
   Printer?: PrinterResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -1004,6 +1207,8 @@ export type Resolvers<ContextType = RequestContext> = {
   SignatureResult?: SignatureResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   SyncResult?: SyncResultResolvers<ContextType>;
+  Token?: TokenResolvers<ContextType>;
+  TokenCertificate?: TokenCertificateResolvers<ContextType>;
   TransactionSummary?: TransactionSummaryResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   UsageCount?: UsageCountResolvers<ContextType>;

@@ -10,6 +10,7 @@ import { syncNowMutation } from './sync.js';
 import {
   Beid, BeidCertificates, Integrity, authenticateMutation, beidQuery, changePinMutation, signMutation, verifyPinMutation,
 } from './beid.js';
+import { Pkcs11Library, Token, TokenCertificate, pkcs11LibrariesQuery, tokenAuthenticateMutation, tokenQuery, tokenSignMutation, tokensQuery } from './tokens.js';
 
 export function createResolvers(): Resolvers {
   return {
@@ -23,6 +24,9 @@ export function createResolvers(): Resolvers {
       files: filesQuery,
       printers: printersQuery,
       printJob: printJobQuery,
+      pkcs11Libraries: pkcs11LibrariesQuery,
+      tokens: tokensQuery,
+      token: tokenQuery,
     },
     Mutation: {
       verifyPin: verifyPinMutation,
@@ -33,6 +37,8 @@ export function createResolvers(): Resolvers {
       upload: uploadMutation,
       print: printMutation,
       requestConsent: requestConsentMutation,
+      tokenSign: tokenSignMutation,
+      tokenAuthenticate: tokenAuthenticateMutation,
       syncNow: syncNowMutation,
     },
     Subscription: {
@@ -41,5 +47,8 @@ export function createResolvers(): Resolvers {
     Beid,
     BeidCertificates,
     Integrity,
+    Token,
+    TokenCertificate,
+    Pkcs11Library,
   };
 }
