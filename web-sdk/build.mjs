@@ -20,6 +20,8 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, outfile: 'dist/index.js', external: ['@urql/core'] });
+// PKCS#11 tokens: an entry of its own, so eID-only pages do not carry it.
+await build({ ...common, entryPoints: ['src/tokens.ts'], outfile: 'dist/tokens.js', external: ['@urql/core'] });
 await build({
   ...common,
   outfile: 'dist/cardlink-web-sdk.min.js',

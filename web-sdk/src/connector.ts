@@ -16,7 +16,7 @@ import {
 } from './generated/graphql.js';
 import { ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fromOperationError, type GraphQLErrorLike } from './errors.js';
 import { createFiles, createPrinting, type Files, type Printing } from './files.js';
-import { createTokens, type Tokens } from './tokens.js';
+import { registerContext } from './client-context.js';
 import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
 import { TAB_SESSION } from './tab-session.js';
@@ -132,8 +132,6 @@ export interface Connector extends Printing {
   requestConsent(): Promise<void>;
   /** Files in the folders mapped on the user's machine: list, download (page → disk), upload (disk → page). */
   readonly files: Files;
-  /** PKCS#11 tokens (OpenSC, SoftHSM2, vendor libraries): list, certificates, sign. */
-  readonly tokens: Tokens;
 }
 
 const ALL_PARTS = ['identity', 'address', 'photo', 'certificates', 'integrity', 'algorithms', 'appletVersion', 'pinTriesLeft'] as const;
@@ -347,7 +345,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     };
   }
 
-  return {
+  const connector: Connector = {
     url,
     get tag() {
       return tag;
@@ -367,7 +365,8 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       await onConnectorPage('consent', (operation, signal) => waitingMutation(RequestConsentDocument, 'RequestConsent', { operation }, signal));
     },
     files: createFiles(fileContext),
-    tokens: createTokens(fileContext),
     ...createPrinting(fileContext),
   };
+  registerContext(connector, fileContext);
+  return connector;
 }

@@ -14,6 +14,8 @@ import {
   type TypedDocumentString,
 } from './generated/graphql.js';
 import { ConnectorError } from './errors.js';
+import { contextOf } from './client-context.js';
+import type { Connector } from './connector.js';
 import { hashToBase64 } from './validate.js';
 import type { SignatureResult } from './types.js';
 
@@ -85,4 +87,13 @@ export function createTokens(c: TokensContext): Tokens {
     sign: async (req) => (await c.mutate(TokenSignDocument, { input: signInput(req) })).tokenSign,
     authenticate: async (req) => (await c.mutate(TokenAuthenticateDocument, { input: signInput(req) })).tokenAuthenticate,
   };
+}
+
+/**
+ * PKCS#11 tokens of a connector (OpenSC, SoftHSM2, vendor libraries): list, certificates, sign.
+ * An entry point of its own (`@cardlink/web-sdk/tokens`), so pages that use only the eID do not
+ * carry it.
+ */
+export function tokensOf(connector: Connector): Tokens {
+  return createTokens(contextOf(connector));
 }

@@ -2,6 +2,7 @@
 // SoftHSM2, vendor libraries), its certificates, and a signature with a certificate's key,
 // checked in the browser with WebCrypto.
 import type { Algorithm, Pkcs11Library, Token, TokenCertificate } from '@cardlink/web-sdk';
+import { tokensOf } from '@cardlink/web-sdk/tokens';
 import type { App } from '../app.js';
 import { notice } from '../errors.js';
 import { fields, h, replace } from '../lib/dom.js';
@@ -110,7 +111,7 @@ function tokenView(app: App, t: Token, certs: TokenCertificate[]): HTMLElement {
           // The PIN is used once and taken out of the field.
           const typed = pin.value;
           pin.value = '';
-          const result = await app.connector.tokens.sign({
+          const result = await tokensOf(app.connector).sign({
             tokenId: t.id,
             keyId: certSelect.value,
             algorithm,
@@ -149,12 +150,12 @@ export const tokensPage: Page = {
     const detail = h('div', { 'data-testid': 'token-detail' });
     const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Refresh');
 
-    const open = (t: Token) => show(app, detail, async () => tokenView(app, t, await app.connector.tokens.certificates(t.id)), 'Reading the certificates…');
+    const open = (t: Token) => show(app, detail, async () => tokenView(app, t, await tokensOf(app.connector).certificates(t.id)), 'Reading the certificates…');
 
     const load = () =>
       show(app, out, async () => {
         replace(detail);
-        const [libraries, tokens] = await Promise.all([app.connector.tokens.libraries(), app.connector.tokens.list()]);
+        const [libraries, tokens] = await Promise.all([tokensOf(app.connector).libraries(), tokensOf(app.connector).list()]);
         const problems = libraryProblems(libraries);
         if (tokens.length === 0) return h('div', null, problems, noTokenNotice(libraries));
         const select = h(
