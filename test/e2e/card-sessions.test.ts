@@ -227,6 +227,14 @@ describe('last-try guard across a restart', () => {
     await pp.p.getByTestId('pin').getByTestId('verdict').waitFor();
     expect(await pp.p.getByTestId('pin').getByTestId('verdict').textContent()).toBe('✓ PIN correct');
     expect(readPinState(card).triesLeft).toBe(3);
+    // One store across the restart: two wrong PINs, the refusal, the verification on the page.
+    const rows = t.c.db.prepare("SELECT label, result FROM transactions WHERE use_case = 'PIN_VERIFICATION' ORDER BY seq").all();
+    expect(rows).toEqual([
+      { label: 'legacy', result: 'PIN_INCORRECT' },
+      { label: 'legacy', result: 'PIN_INCORRECT' },
+      { label: 'legacy', result: 'PIN_LAST_TRY_REFUSED' },
+      { label: 'demo', result: 'OK' },
+    ]);
     await pp.p.close();
   });
 });
