@@ -321,7 +321,7 @@ describe('billing reports', () => {
     ]);
     expect(r.total).toBe('13');
     // the page reads as words; the CSV above kept the machine names
-    expect(r.headings).toEqual(['Period', 'Label', 'Tag', 'Identity read', 'Authentication', 'Signature', 'PIN verification', 'PIN change', 'Consent to read the card', 'File download', 'File upload', 'File print', 'Total']);
+    expect(r.headings).toEqual(['Period', 'Label', 'Tag', 'Identity read', 'Authentication', 'Signature', 'PIN verification', 'PIN change', 'Consent', 'File download', 'File upload', 'File print', 'Total']);
     // the chart: one bar segment per (month, use case) with a count
     expect(r.text).toContain('<figure class="chart" id="report-chart">');
     expect([...r.text.matchAll(/<rect class="bar"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([

@@ -338,7 +338,7 @@ describe('billing reports from real connector transactions', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain('(failed operations included)');
 
     const table = await tableText(page, '#report-table');
-    const READABLE = ['Identity read', 'Authentication', 'Signature', 'PIN verification', 'File download', 'File upload', 'File print'];
+    const READABLE = ['Identity read', 'Authentication', 'Signature', 'PIN verification', 'PIN change', 'Consent', 'File download', 'File upload', 'File print'];
     expect(table[0]).toEqual(['Period', 'Label', 'Tag', ...READABLE, 'Total']);
     const columns = await page.$$eval('#report-table thead th', (ths) => ths.map((th) => th.getAttribute('data-column')));
     expect(columns).toEqual(['period', 'label', 'tag', ...USE_CASES, 'total']);

@@ -19,6 +19,7 @@ main{padding:18px 20px 40px;max-width:1200px;min-width:0}
 .table-scroll{max-width:100%;overflow-x:auto;margin:.5em 0 1em}
 .table-scroll>table{margin:0}
 #report-table td:not(.num){white-space:nowrap}
+#report-table th{max-width:6.5em;overflow-wrap:break-word}
 @media (max-width:600px){main{padding:12px 10px 30px}header.top{padding:8px 10px;gap:8px}nav.sub{padding:6px 10px}form.stack{max-width:100%}input,select{max-width:100%}form .field{max-width:100%;min-width:0}form .field>input{width:100%}}
 h1{font-size:1.5rem;margin:.2em 0 .6em}
 h2{font-size:1.15rem;margin:1.4em 0 .5em}

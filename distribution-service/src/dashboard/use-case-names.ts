@@ -7,7 +7,7 @@ export const USE_CASE_NAMES: Record<UseCase, string> = {
   SIGNATURE: 'Signature',
   PIN_VERIFICATION: 'PIN verification',
   PIN_CHANGE: 'PIN change',
-  CONSENT: 'Consent to read the card',
+  CONSENT: 'Consent',
   FILE_DOWNLOAD: 'File download',
   FILE_UPLOAD: 'File upload',
   FILE_PRINT: 'File print',
