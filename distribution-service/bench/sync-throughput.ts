@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     await server.stop();
 
     const repo = openSqliteRepository(dbFile);
-    const stored = await repo.countTransactions();
+    const stored = await repo.transactions.countTransactions();
     await repo.close();
     const expected = (WARMUP + SYNCS) * BATCH;
 

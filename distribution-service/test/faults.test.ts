@@ -15,13 +15,13 @@ describe('fault injection: drop the sync response after commit', () => {
     const batch = [tx(), tx(), tx()];
 
     await expect(signedSync(h, device, syncBody(device, { transactions: batch }))).rejects.toThrow(/fetch failed/);
-    expect(await h.repo.countTransactions(device.id)).toBe(3);
+    expect(await h.repo.transactions.countTransactions(device.id)).toBe(3);
     expect(h.ds.faults.dropped).toBe(1);
 
     const replay = await signedSync(h, device, syncBody(device, { transactions: batch }));
     expect(replay.status).toBe(200);
     expect(replay.body.ack).toEqual(batch.map((t) => t.id));
-    expect(await h.repo.countTransactions(device.id)).toBe(3);
+    expect(await h.repo.transactions.countTransactions(device.id)).toBe(3);
   });
 
   it('a certificate issued in a lost answer is still stored, and the old key keeps working for the retry', async () => {
@@ -49,7 +49,7 @@ describe('fault injection: drop the sync response after commit', () => {
     await expect(signedSync(h, device, syncBody(device, { transactions: batch }))).rejects.toThrow();
     const third = await signedSync(h, device, syncBody(device, { transactions: batch }));
     expect(third.status).toBe(200);
-    expect(await h.repo.countTransactions()).toBe(1);
+    expect(await h.repo.transactions.countTransactions()).toBe(1);
     expect(((await (await fetch(`${h.url}/v1/test/faults`)).json()) as any).dropped).toBe(2);
     expect((await postJson(`${h.url}/v1/test/faults`, { dropSyncResponsesAfterCommit: -1 })).body.error.code).toBe('INVALID_REQUEST');
   });

@@ -61,15 +61,17 @@ export function serveCommand(program: Command, env: CliEnv): void {
           tls: opts.tlsCert ? { cert: readFileSync(String(opts.tlsCert), 'utf8'), key: readFileSync(String(opts.tlsKey), 'utf8') } : undefined,
         },
       });
-      const url = await ds.listen({ port: opts.port as number, host: String(opts.host) });
-      // One machine-readable line on stdout: test harnesses wait for it to learn the port.
-      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db })}\n`);
-      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
-      await new Promise<void>((resolve) => {
+      // Handlers first: whoever reads the listening line may signal at once.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      const url = await ds.listen({ port: opts.port as number, host: String(opts.host) });
+      // One machine-readable line on stdout: test harnesses wait for it to learn the port.
+      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db })}\n`);
+      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
+      await stopped;
       await ds.close();
       await repo.close();
     });
