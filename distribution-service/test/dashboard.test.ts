@@ -105,7 +105,7 @@ describe('applications and origins', () => {
   it('keeps an audit log of who changed which origin, application and configuration, CLI changes included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-audit-'));
     try {
-      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', join(h.dir, 'ds.sqlite')], {
+      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', h.dbArg], {
         out: () => undefined,
         err: () => undefined,
       });
@@ -357,14 +357,14 @@ describe('billing reports', () => {
   it('gives the same CSV from the admin command (ds report billing)', async () => {
     let out = '';
     const code = await runCli(
-      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', join(h.dir, 'ds.sqlite')],
+      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', h.dbArg],
       { out: (t) => void (out += t), err: () => undefined },
     );
     expect(code).toBe(0);
     const dashboardCsv = await admin.get(`${REPORTS}.csv?submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1`);
     expect(out).toBe(dashboardCsv.text);
     out = '';
-    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', join(h.dir, 'ds.sqlite')], {
+    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', h.dbArg], {
       out: (t) => void (out += t),
       err: () => undefined,
     });
@@ -459,7 +459,7 @@ describe('connector versions and update status', () => {
 
   it('has the same figures as ds report versions', async () => {
     let out = '';
-    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', join(h.dir, 'ds.sqlite')], {
+    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', h.dbArg], {
       out: (t) => void (out += t),
       err: () => undefined,
     });
@@ -480,7 +480,7 @@ describe('connector versions and update status', () => {
     }
     // and the CLI's text table says the same
     out = '';
-    await runCli(['report', 'versions', '--org', 'globex', '--db', join(h.dir, 'ds.sqlite')], { out: (t) => void (out += t), err: () => undefined });
+    await runCli(['report', 'versions', '--org', 'globex', '--db', h.dbArg], { out: (t) => void (out += t), err: () => undefined });
     expect(out).toMatch(/1\.1\.0\s+2\s+recommended/);
     expect(out).toContain(`1.1.0: ${REASON}`);
   });

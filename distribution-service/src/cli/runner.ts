@@ -20,7 +20,7 @@ export function cliEnv(io: CliIo): CliEnv {
         // commander passes positional arguments, then the options object, then the command.
         const args = all.slice(0, -2) as unknown as A;
         const opts = cmd.optsWithGlobals() as Record<string, unknown>;
-        const ctx = adminContext(opts as StorageOptions);
+        const ctx = await adminContext(opts as StorageOptions);
         try {
           await fn(ctx, opts, ...args);
         } finally {

@@ -4,8 +4,7 @@ import { loadOrCreateCa } from '../../ca/root-ca.js';
 import { DEFAULT_CONFIG, type DsConfig } from '../../config.js';
 import { createDs } from '../../http/server.js';
 import { createLogger } from '../../log/logger.js';
-import { openSqliteRepository } from '../../store/sqlite/sqlite-repository.js';
-import { storagePaths, type StorageOptions } from '../context.js';
+import { describeDb, openRepository, storagePaths, type StorageOptions } from '../context.js';
 import type { CliEnv } from '../runner.js';
 
 const int = (name: string) => (v: string): number => {
@@ -36,6 +35,7 @@ export function serveCommand(program: Command, env: CliEnv): void {
     .option('--trust-proxy [addresses]', 'behind a TLS-terminating proxy: trust X-Forwarded-* (from these comma-separated addresses, or any)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', 'info')
     .option('--no-background-checkpoint', 'checkpoint the SQLite WAL inside commits (SQLite default) instead of on a worker thread')
+    .option('--pg-pool <n>', 'PostgreSQL connections of this process', int('pool size'), 10)
     .option('--sqlite-synchronous <mode>', 'NORMAL (default; WAL keeps every commit across a process crash) or FULL (also across power loss)', 'NORMAL')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as StorageOptions & Record<string, unknown>;
@@ -43,7 +43,10 @@ export function serveCommand(program: Command, env: CliEnv): void {
       const { dataDir, db } = storagePaths(opts);
       const synchronous = String(opts.sqliteSynchronous).toUpperCase();
       if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--sqlite-synchronous is NORMAL or FULL');
-      const repo = openSqliteRepository(db, { synchronous, backgroundCheckpoint: opts.backgroundCheckpoint !== false });
+      const repo = await openRepository(db, {
+        sqlite: { synchronous, backgroundCheckpoint: opts.backgroundCheckpoint !== false },
+        postgres: { poolSize: opts.pgPool as number },
+      });
       const ca = loadOrCreateCa(dataDir);
       const logger = createLogger(String(opts.logLevel));
       const ds = createDs({
@@ -69,8 +72,8 @@ export function serveCommand(program: Command, env: CliEnv): void {
       });
       const url = await ds.listen({ port: opts.port as number, host: String(opts.host) });
       // One machine-readable line on stdout: test harnesses wait for it to learn the port.
-      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db })}\n`);
-      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
+      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db: describeDb(db) })}\n`);
+      logger.info({ url, db: describeDb(db), dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
       await stopped;
       await ds.close();
       await repo.close();

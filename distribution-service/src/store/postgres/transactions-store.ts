@@ -1,0 +1,140 @@
+import { DsError } from '../../errors.js';
+import type {
+  ActiveDeviceRow,
+  InstallReportRow,
+  ReportDimension,
+  ReportRow,
+  SyncWrite,
+  TransactionReportQuery,
+  TransactionStore,
+} from '../transactions.js';
+import { num, type PgDb, type Row } from './pg-db.js';
+
+/** SQL expression per report dimension: a fixed whitelist, so no user text reaches SQL. Days are UTC. */
+const DIMENSION_SQL: Record<ReportDimension, string> = {
+  label: 'label',
+  tag: 'tag',
+  useCase: 'use_case',
+  module: 'module',
+  result: 'result',
+  month: `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
+  day: `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+};
+
+/**
+ * The whole sync write as ONE statement (atomic on its own, one round trip): the batch comes
+ * in as arrays; the first occurrence of an id wins; `transaction_keys` decides which ids are
+ * new for this device (exact whatever their occurredAt), only those reach `transactions`;
+ * the labels seen, the device status and a renewed certificate are written alongside.
+ * An unknown device matches no row in `dev`, so nothing is written and `found` is 0.
+ */
+const RECORD_SYNC = `
+WITH dev AS (
+  SELECT d.seq, o.seq AS org_seq FROM devices d JOIN organisations o ON o.id = d.org_id WHERE d.id = $1
+), input AS (
+  SELECT DISTINCT ON (id) id, use_case, module, result, occurred_at, label, tag
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+       WITH ORDINALITY AS t(id, use_case, module, result, occurred_at, label, tag, ord)
+  ORDER BY id, ord
+), fresh AS (
+  INSERT INTO transaction_keys (device_seq, id) SELECT dev.seq, input.id FROM dev, input
+  ON CONFLICT DO NOTHING RETURNING id
+), stored AS (
+  INSERT INTO transactions (org_seq, device_seq, id, use_case, module, result, occurred_at, label, tag, received_at)
+  SELECT dev.org_seq, dev.seq, i.id, i.use_case, i.module, i.result, i.occurred_at, i.label, i.tag, $9::timestamptz
+  FROM dev, input i JOIN fresh f ON f.id = i.id
+  RETURNING 1
+), labels AS (
+  INSERT INTO transaction_labels (org_seq, label) SELECT DISTINCT dev.org_seq, input.label FROM dev, input
+  ON CONFLICT DO NOTHING
+), status AS (
+  UPDATE devices SET version = $10, os = $11, uptime_seconds = $12, last_error = $13, last_sync_at = $14,
+    cert_serial = $15, cert_not_after = $16, cors_version_reported = $17, cors_version_sent = $18,
+    config_version_sent = $19, next_sync_after_seconds = $20
+  WHERE seq = (SELECT seq FROM dev)
+), cert AS (
+  INSERT INTO device_certificates (serial, device_id, key_id, public_key_pem, certificate_pem, issued_at, not_before, not_after)
+  SELECT $21, $1, $22, $23, $24, $25, $26, $27 FROM dev WHERE $21::text IS NOT NULL
+)
+SELECT (SELECT count(*) FROM stored) AS inserted, (SELECT count(*) FROM dev) AS found`;
+
+export class PgTransactionStore implements TransactionStore {
+  constructor(private readonly p: PgDb) {}
+
+  async recordSync(w: SyncWrite): Promise<number> {
+    const t = w.transactions;
+    const s = w.status;
+    const c = w.certificate;
+    const r = (await this.p.one<{ inserted: string; found: string }>(RECORD_SYNC, [
+      w.deviceId,
+      t.map((x) => x.id),
+      t.map((x) => x.useCase),
+      t.map((x) => x.module),
+      t.map((x) => x.result),
+      t.map((x) => x.occurredAt),
+      t.map((x) => x.label),
+      t.map((x) => x.tag),
+      w.receivedAt,
+      s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter,
+      s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds,
+      c?.serial ?? null, c?.keyId ?? null, c?.publicKeyPem ?? null, c?.certificatePem ?? null, c?.issuedAt ?? null, c?.notBefore ?? null, c?.notAfter ?? null,
+    ]))!;
+    if (num(r.found) === 0) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
+    return num(r.inserted);
+  }
+
+  async transactionReport(q: TransactionReportQuery): Promise<ReportRow[]> {
+    return (await this.groupedReport(q, 'count(*) AS count')).map((r) => ({ ...r, count: num(r.count) })) as ReportRow[];
+  }
+
+  async activeDeviceReport(q: TransactionReportQuery): Promise<ActiveDeviceRow[]> {
+    return (await this.groupedReport(q, 'count(DISTINCT device_seq) AS devices')).map((r) => ({ ...r, devices: num(r.devices) })) as ActiveDeviceRow[];
+  }
+
+  /**
+   * One aggregate over the organisation's transactions in [from, to): partition pruning keeps
+   * it to the months asked for, and the (org_seq, occurred_at) index covers every grouped column.
+   */
+  private async groupedReport(q: TransactionReportQuery, aggregate: string): Promise<Row[]> {
+    const dims = [...new Set(q.by)];
+    const args: unknown[] = [q.orgId];
+    const where = ['org_seq = (SELECT seq FROM organisations WHERE id = $1)'];
+    if (q.from !== undefined) where.push(`occurred_at >= $${args.push(q.from)}::timestamptz`);
+    if (q.to !== undefined) where.push(`occurred_at < $${args.push(q.to)}::timestamptz`);
+    if (q.label !== undefined) where.push(`label = $${args.push(q.label)}`);
+    if (q.result !== undefined) where.push(`result = $${args.push(q.result)}`);
+    const exprs = dims.map((d) => DIMENSION_SQL[d]);
+    const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
+    // NULLS FIRST: SQLite's order, the one the reports are written for.
+    const group = dims.length ? `GROUP BY ${exprs.join(', ')} ORDER BY ${exprs.map((e) => `${e} NULLS FIRST`).join(', ')}` : '';
+    return this.p.rows(`SELECT ${[...cols, aggregate].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`, args);
+  }
+
+  async transactionLabels(orgId: string): Promise<string[]> {
+    const rows = await this.p.rows<{ label: string }>(
+      'SELECT label FROM transaction_labels WHERE org_seq = (SELECT seq FROM organisations WHERE id = $1) ORDER BY label',
+      [orgId],
+    );
+    return rows.map((r) => r.label);
+  }
+
+  async installReport(q: { orgId?: string; from?: string; to?: string }): Promise<InstallReportRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.orgId !== undefined) where.push(`o.id = $${args.push(q.orgId)}`);
+    if (q.from !== undefined) where.push(`t.occurred_at >= $${args.push(q.from)}::timestamptz`);
+    if (q.to !== undefined) where.push(`t.occurred_at < $${args.push(q.to)}::timestamptz`);
+    const month = `to_char(t.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM')`;
+    const sql = `SELECT o.id AS "orgId", t.label AS label, ${month} AS month, count(DISTINCT t.device_seq) AS devices
+                 FROM transactions t JOIN organisations o ON o.seq = t.org_seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 GROUP BY o.id, t.label, ${month} ORDER BY o.id, month, t.label`;
+    return (await this.p.rows(sql, args)).map((r) => ({ ...r, devices: num(r.devices) })) as InstallReportRow[];
+  }
+
+  async countTransactions(deviceId?: string): Promise<number> {
+    const r = deviceId
+      ? await this.p.one<{ n: string }>('SELECT count(*) AS n FROM transaction_keys WHERE device_seq = (SELECT seq FROM devices WHERE id = $1)', [deviceId])
+      : await this.p.one<{ n: string }>('SELECT count(*) AS n FROM transactions');
+    return num(r!.n);
+  }
+}
