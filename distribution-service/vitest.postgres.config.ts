@@ -14,6 +14,7 @@ export default defineConfig({
       'test/faults.test.ts',
       'test/register.test.ts',
       'test/releases.test.ts',
+      'test/renewal-limits.test.ts',
       'test/sync-auth.test.ts',
       'test/sync.test.ts',
     ],

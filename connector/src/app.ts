@@ -16,7 +16,7 @@ import type { Services } from './graphql/context.js';
 import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
-import { BeidService } from './card/modules/beid/beid-service.js';
+import { beidModule } from './card/modules/beid/beid-module.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { FileTypeRegistry } from './files/file-types.js';
@@ -63,7 +63,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     startedAt: Date.now(),
     readers,
     transactions,
-    beid: new BeidService(readers),
+    beid: beidModule.open(readers),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import * as releases from '../src/services/releases.js';
 import * as tokens from '../src/services/tokens.js';
 import { versionReport } from '../src/services/version-report.js';
 import { newKey } from './support/csr.js';
-import { csrfOf, DashboardClient, parseCsv, tableCells } from './support/dashboard-client.js';
+import { DashboardClient, parseCsv, tableCells } from './support/dashboard-client.js';
 import { ADMIN, BUSINESS, startDashboardDs } from './support/dashboard.js';
 import { register, signedSync, syncBody, tx, type Harness, type TestDevice } from './support/harness.js';
 import { makeRelease } from './support/release.js';

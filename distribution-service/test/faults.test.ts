@@ -27,12 +27,16 @@ describe('fault injection: drop the sync response after commit', () => {
   it('a certificate issued in a lost answer is still stored, and the old key keeps working for the retry', async () => {
     h = await startDs();
     const device = await register(h);
+    h.clock.advance(61 * 24 * 3600); // into the 90-day certificate's renewal window
     h.ds.faults.dropSyncResponsesAfterCommit = 1;
     const fresh = newKey('ec');
     await expect(signedSync(h, device, syncBody(device, { csr: buildCsr(fresh) }))).rejects.toThrow();
     const retry = await signedSync(h, device, syncBody(device, { csr: buildCsr(fresh) }));
     expect(retry.status).toBe(200);
     expect(retry.body.certificate.pem).toContain('BEGIN CERTIFICATE');
+    // The lost certificate is retired by the retry's; the signing one stays: two live.
+    expect(await h.repo.devices.liveCertificates(device.id, new Date(h.clock.now()).toISOString())).toHaveLength(2);
+    expect((await signedSync(h, device, syncBody(device))).status).toBe(200);
   });
 
   it('can be armed over HTTP only when test endpoints are enabled', async () => {

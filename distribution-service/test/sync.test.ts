@@ -133,7 +133,22 @@ describe('sync: CORS and configuration', () => {
 });
 
 describe('sync: certificate renewal', () => {
-  it('signs a CSR for a new key; the old certificate keeps authenticating until it expires', async () => {
+  it('renews only inside the renewal window: a CSR before it is refused with RENEWAL_NOT_DUE, the sync still counts', async () => {
+    const early = await signedSync(h, device, syncBody(device, { csr: buildCsr(newKey('ec')), transactions: [tx()] }));
+    expect(early.status).toBe(200);
+    expect(early.body.certificate).toBeUndefined();
+    expect(early.body.certificateError.code).toBe('RENEWAL_NOT_DUE');
+    expect(early.body.ack).toHaveLength(1);
+    expect(await h.repo.transactions.countTransactions()).toBe(1);
+    // 90-day certificate: the window opens at day 60 (a device clock ahead may be 300 s early).
+    h.clock.advance(60 * 24 * 3600 - 301);
+    expect((await signedSync(h, device, syncBody(device, { csr: buildCsr(newKey('ec')) }))).body.certificateError.code).toBe('RENEWAL_NOT_DUE');
+    h.clock.advance(2);
+    expect((await signedSync(h, device, syncBody(device, { csr: buildCsr(newKey('ec')) }))).body.certificate.serial).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it('signs a CSR for a new key in the window; keeps the new and the signing certificate live, retires the rest', async () => {
+    h.clock.advance(60 * 24 * 3600);
     const fresh = newKey('rsa');
     const r = await signedSync(h, device, syncBody(device, { csr: buildCsr(fresh), transactions: [tx()] }));
     expect(r.status).toBe(200);
@@ -148,22 +163,29 @@ describe('sync: certificate renewal', () => {
 
     const renewed: TestDevice = { ...device, key: fresh, serial: r.body.certificate.serial, notAfter: r.body.certificate.notAfter };
     expect((await signedSync(h, renewed, syncBody(renewed))).status).toBe(200);
-    // The old key still works: a lost rotation answer must not lock the device out.
+    // The old key still works: a lost rotation answer must not lock the device out ...
     expect((await signedSync(h, device, syncBody(device))).status).toBe(200);
+    // ... and may renew again (the answer above was "lost"): that retires `renewed`, not `device`.
+    const other = newKey('ec');
+    const again = await signedSync(h, device, syncBody(device, { csr: buildCsr(other) }));
+    const third: TestDevice = { ...device, key: other, serial: again.body.certificate.serial, notAfter: again.body.certificate.notAfter };
+    expect((await h.repo.devices.liveCertificates(device.id, new Date(h.clock.now()).toISOString())).map((c) => c.serial).sort()).toEqual(
+      [device.serial, third.serial].sort(),
+    );
+    const retired = await signedSync(h, renewed, syncBody(renewed));
+    expect(retired.status).toBe(401);
+    expect(retired.body.error.code).toBe('AUTH_BAD_SIGNATURE');
+    expect((await signedSync(h, renewed, syncBody(renewed), { keyId: false })).body.error.code).toBe('AUTH_BAD_SIGNATURE');
+    expect((await signedSync(h, device, syncBody(device))).status).toBe(200);
+    expect((await signedSync(h, third, syncBody(third))).status).toBe(200);
 
-    // Both certificates were issued "now" with the same lifetime; move past the old one only.
-    h.clock.advance(24 * 3600);
-    const newest = newKey('ec');
-    const third = await signedSync(h, renewed, syncBody(renewed, { csr: buildCsr(newest) }));
-    expect(third.status).toBe(200);
-    const thirdDevice: TestDevice = { ...device, key: newest, serial: third.body.certificate.serial, notAfter: third.body.certificate.notAfter };
-    h.clock.advance(90 * 24 * 3600 - 12 * 3600);
-    // The first two certificates have expired now, the third has not.
+    // The original certificate expires at day 90: from then on only the newest works.
+    h.clock.advance(30 * 24 * 3600);
     const old = await signedSync(h, device, syncBody(device));
     expect(old.status).toBe(401);
     expect(old.body.error.code).toBe('AUTH_BAD_SIGNATURE');
-    expect((await signedSync(h, renewed, syncBody(renewed))).status).toBe(401);
-    expect((await signedSync(h, thirdDevice, syncBody(thirdDevice))).status).toBe(200);
+    expect((await signedSync(h, third, syncBody(third))).status).toBe(200);
+    expect((await signedSync(h, third, syncBody(third), { keyId: false })).status).toBe(200);
   });
 
   it('refuses a CSR that reuses the signing key, without failing the sync', async () => {

@@ -41,6 +41,26 @@ describe('HTTPS', () => {
 });
 
 describe('SQLite storage', () => {
+  it('migration 3 leaves the two newest certificates of a device that renewed without limit live', async () => {
+    const file = join(dir, 'retire.sqlite');
+    // A database as version 2 left it: five live certificates for one device.
+    const db = new Database(file);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2025-01-01T00:00:00.000Z');
+    }
+    db.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'acme', '2025-01-01T00:00:00.000Z');
+             INSERT INTO devices (id, org_id, registered_at, version, os) VALUES ('d1', 'o1', '2025-01-01T00:00:00.000Z', '1', 'linux')`);
+    for (let i = 1; i <= 5; i++) {
+      db.prepare(`INSERT INTO device_certificates VALUES (?, 'd1', ?, 'pem', 'pem', ?, ?, '2099-01-01T00:00:00.000Z')`).run(`s${i}`, `k${i}`, `2025-01-0${i}T00:00:00.000Z`, `2025-01-0${i}T00:00:00.000Z`);
+    }
+    db.close();
+    const repo = openSqliteRepository(file);
+    expect((await repo.devices.liveCertificates('d1', '2025-06-01T00:00:00.000Z')).map((c) => c.serial)).toEqual(['s5', 's4']);
+    await repo.close();
+  });
+
   it('applies numbered migrations once and records them', async () => {
     const file = join(dir, 'migrate.sqlite');
     const first = openSqliteRepository(file);
@@ -51,6 +71,7 @@ describe('SQLite storage', () => {
     expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'dashboard' },
+      { version: 3, name: 'certificate-retirement' },
     ]);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();

@@ -1,12 +1,12 @@
 /**
  * Benchmark: what the web SDK costs a page. esbuild bundles the SDK entry the way a page's
  * bundler would (minified, browser, ES module, every dependency included, production
- * defines), then gzip -9. Printed next to the Trust1Connector JS SDK 3.6.1 (95.6 KB gzipped)
- * and the target (< 15 KB), with the share of each package. Figures only, no assertions.
+ * defines; web-sdk/test/helpers/bundle.ts, shared with the byte-budget test), then gzip -9.
+ * Printed next to the Trust1Connector JS SDK 3.6.1 (95.6 KB gzipped) and the target
+ * (< 15 KB), with the share of each package. Figures only: the budget of 15,000 bytes is
+ * asserted by web-sdk/test/bundle-size.test.ts.
  */
-import { build } from 'esbuild';
-import { gzipSync } from 'node:zlib';
-import { ROOT } from './lib/processes.js';
+import { BUNDLE_NAME, bundleSdk } from '../../web-sdk/test/helpers/bundle.js';
 
 const T1C_GZIP_KB = 95.6;
 const TARGET_KB = 15;
@@ -21,24 +21,9 @@ export interface SdkBundleSize {
 }
 
 export async function benchSdkBundleSize(): Promise<SdkBundleSize> {
-  const result = await build({
-    absWorkingDir: `${ROOT}web-sdk`,
-    entryPoints: ['src/index.ts'],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    legalComments: 'none',
-    metafile: true,
-    write: false,
-    outfile: 'sdk.min.js',
-  });
-  const code = result.outputFiles[0]!.contents;
-  const gzipBytes = gzipSync(code, { level: 9 }).length;
+  const { code, gzipBytes, metafile } = await bundleSdk();
   const byPackage = new Map<string, number>();
-  for (const [path, input] of Object.entries(result.metafile.outputs['sdk.min.js']!.inputs)) {
+  for (const [path, input] of Object.entries(metafile.outputs[BUNDLE_NAME]!.inputs)) {
     const m = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path);
     const name = m ? m[1]! : '@cardlink/web-sdk (own code + generated documents)';
     byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);

@@ -3,7 +3,6 @@
 // checked on what the page shows; screenshots go to artifacts/screenshots/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startTestConnector, type TestConnector } from '../../connector/test/helpers/test-connector.js';
@@ -11,6 +10,7 @@ import { insertCard, READER_NAMES } from '../../connector/test/helpers/virtual-r
 import { launchTrustedChromium, type TrustedChromium } from './lib/browser.js';
 import { closedPort, connectorTrust, ensureDemoBuilt, DEMO_DIST, SCREENSHOTS } from './lib/demo.js';
 import { serveStatic, type StaticServer } from './lib/static-server.js';
+import { listening, requireService } from '../lib/require-service.js';
 
 const PIN = '1234';
 const LABEL = 'demo';
@@ -413,13 +413,10 @@ describe('the demo against a connector with an applet 1.8 (ECDSA P-384) card', (
   });
 });
 
-const vpcdListening = await new Promise<boolean>((resolve) => {
-  const s = connect(35963, '127.0.0.1');
-  s.once('connect', () => (s.destroy(), resolve(true)));
-  s.once('error', () => resolve(false));
-});
+// vpcd (loaded by pcscd) listens on 35963 for virtual cards.
+const withVpcd = requireService('pcscd with the vpcd readers', await listening(35963), 'bash scripts/services.sh pcscd');
 
-describe.skipIf(!vpcdListening)('live insert and remove through pcscd + vpcd (the real PC/SC path)', () => {
+withVpcd('live insert and remove through pcscd + vpcd (the real PC/SC path)', () => {
   it('a virtual card put into a vpcd reader and pulled out: the page follows', async () => {
     const t = await startTestConnector({ origins: [{ origin, label: LABEL }] });
     const trusted = await launchTrustedChromium({ caPems: [t.ca] });

@@ -104,7 +104,7 @@ describe('beid', () => {
     const maybe = (flag: boolean) => card.read({ identity: true, address: flag });
     type Maybe = Awaited<ReturnType<typeof maybe>>;
     const m: Maybe = { identity: IDENTITY };
-    void m;
+    void [m, maybe];
     expect(f.calls).toHaveLength(1);
     expect(f.calls[0]!.body.variables).toEqual({
       readerId: 'r1', identity: true, address: false, photo: true, certificates: false, integrity: true, algorithms: false, appletVersion: false, pinTriesLeft: false,

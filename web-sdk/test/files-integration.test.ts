@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, FormData as UndiciFormData, fetch as undiciFetch } from 'undici';
 import { APP_LABEL, APP_ORIGIN, startTestConnector, type TestConnector } from '../../connector/test/helpers/test-connector.js';
 import { writeFileTypes } from '../../connector/src/files/file-types.js';
-import { ConnectorError, createConnector, type Connector } from '../src/index.js';
+import { createConnector, type Connector } from '../src/index.js';
 import { rejection } from './helpers/rejection.js';
 
 const OTHER_ORIGIN = 'https://other.example.net';

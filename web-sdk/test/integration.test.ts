@@ -2,7 +2,7 @@
 // request path), with the in-process virtual BeID card (`--virtual-card 1.8`). Every connector
 // here uses the in-process reader, so these tests never touch pcscd and the vpcd readers that
 // the PC/SC suites use.
-import { constants, createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { APP_LABEL, APP_ORIGIN, startTestConnector, type TestConnector } from '../../connector/test/helpers/test-connector.js';

@@ -1,4 +1,4 @@
-import type { CardModule } from '../graphql/generated/resolvers.js';
+import type { CardModuleId } from './card-types.js';
 
 /** What the connector knows about a reader at one moment. */
 export interface ReaderSnapshot {
@@ -10,7 +10,7 @@ export interface ReaderSnapshot {
 
 export interface CardSnapshot {
   atr: string;
-  module: CardModule;
+  module: CardModuleId;
   description: string | null;
 }
 

@@ -1,24 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fstat, open } from 'node:fs';
-import { promisify } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ConnectorError } from '../errors.js';
 import type { Caller } from '../http/guards/caller.js';
 import { sendError } from '../http/respond.js';
 import { fsError } from './safe-path.js';
+import type { CheckedFile } from './file-service.js';
 
 /** URL prefix of the one-time file URLs (`/files/<token>`). */
 export const TRANSFER_PREFIX = '/files/';
 export const DEFAULT_TRANSFER_TTL_MS = 60_000;
 const MAX_OUTSTANDING = 1000;
-const openAsync = promisify(open);
-const fstatAsync = promisify(fstat);
+/** HTTP status of a file that cannot be served (any other error is a 500). */
+const NOT_SERVED_STATUS: Record<string, number> = { FILE_NOT_FOUND: 404, FILE_TYPE_NOT_FOUND: 404, PATH_NOT_ALLOWED: 403 };
 /** Expired tokens are kept this long so that a late fetch learns "expired" (410), not "unknown". */
 const FORGET_AFTER_MS = 10 * 60_000;
 
 interface Transfer {
-  path: string;
+  file: Pick<CheckedFile, 'open'>;
   label: string;
   origin: string | null;
   expiresAt: number;
@@ -35,7 +34,7 @@ export class FileTransfers {
 
   constructor(private readonly ttlMs = DEFAULT_TRANSFER_TTL_MS, private readonly now: () => number = Date.now) {}
 
-  issue(path: string, caller: { label: string; origin: string | null }): { token: string; expiresAt: Date } {
+  issue(file: Pick<CheckedFile, 'open'>, caller: { label: string; origin: string | null }): { token: string; expiresAt: Date } {
     this.sweep();
     if (this.transfers.size >= MAX_OUTSTANDING) {
       // Drop the oldest: a page that asks for a thousand URLs and fetches none loses the first.
@@ -44,7 +43,7 @@ export class FileTransfers {
     }
     const token = randomBytes(24).toString('base64url');
     const expiresAt = this.now() + this.ttlMs;
-    this.transfers.set(token, { path, label: caller.label, origin: caller.origin, expiresAt });
+    this.transfers.set(token, { file, label: caller.label, origin: caller.origin, expiresAt });
     return { token, expiresAt: new Date(expiresAt) };
   }
 
@@ -73,22 +72,17 @@ export class FileTransfers {
       sendError(res, new ConnectorError('FILE_NOT_FOUND', 'This file URL has expired.', { expired: true }), 410);
       return;
     }
-    let fd: number;
+    // Opened here once, through the same checks as `upload` made, and only if it is still the
+    // file that was checked; then streamed from that descriptor, never from the path again.
+    let opened;
     try {
-      fd = await openAsync(t.path, 'r');
+      opened = await t.file.open();
     } catch (e) {
       const err = fsError(e);
-      sendError(res, err, err.code === 'FILE_NOT_FOUND' ? 404 : 500);
+      sendError(res, err, NOT_SERVED_STATUS[err.code] ?? 500);
       return;
     }
-    let size: number;
-    try {
-      size = (await fstatAsync(fd)).size;
-    } catch {
-      closeSync(fd);
-      sendError(res, new ConnectorError('INTERNAL', 'File system error.'), 500);
-      return;
-    }
+    const size = opened.stats.size;
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
       'Content-Length': size,
@@ -96,16 +90,19 @@ export class FileTransfers {
       'X-Content-Type-Options': 'nosniff',
     });
     if (size === 0) {
-      closeSync(fd);
+      await opened.close();
       res.end();
       return;
     }
     // The length is fixed now: a file growing meanwhile is cut there, one shrinking ends early
-    // (and the client sees a short body). The stream closes the descriptor.
+    // (and the client sees a short body). The stream closes the descriptor at its end; the
+    // close below covers a stream that failed before it started.
     try {
-      await pipeline(createReadStream('', { fd, start: 0, end: size - 1, highWaterMark: 64 * 1024 }), res);
+      await pipeline(opened.handle.createReadStream({ start: 0, end: size - 1, highWaterMark: 64 * 1024 }), res);
     } catch {
       res.destroy();
+    } finally {
+      await opened.close();
     }
   };
 }

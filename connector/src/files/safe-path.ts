@@ -4,9 +4,9 @@ import { ConnectorError } from '../errors.js';
 
 /**
  * The one place that turns page-supplied names into paths. Everything a page sends (file
- * names, sub-folders) goes through `fileName` / `subfolderSegments`, and every path the
- * connector opens goes through `resolveInside`, so no request can reach outside the folder
- * mapped to its type. Refusals are PATH_NOT_ALLOWED with a message that says what was wrong
+ * names, sub-folders) goes through `fileName` / `subfolderSegments`, and every file or folder
+ * the connector opens is opened through confined-open (descriptors checked to be inside), so
+ * no request can reach outside the folder mapped to its type. Refusals are PATH_NOT_ALLOWED with a message that says what was wrong
  * but never echoes the name itself (names are personal data: never logged, never recorded).
  */
 
@@ -62,21 +62,27 @@ export function relativePath(segments: readonly string[], name?: string): string
   return [...segments, ...(name === undefined ? [] : [name])].join('/');
 }
 
-const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+/** Whether the absolute path `p` is `root` or below it. */
+export const isInside = (root: string, p: string): boolean => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/** The real path of a type's folder (FILE_NOT_FOUND if it is missing). */
+export async function mappedRoot(root: string): Promise<string> {
+  try {
+    return await realpath(root);
+  } catch {
+    throw new ConnectorError('FILE_NOT_FOUND', 'The folder mapped to this type does not exist on this machine.');
+  }
+}
 
 /**
  * The real path of `root`/`segments...`, refused if it or any existing parent resolves
  * (through symlinks) outside the real path of `root`. Parts that do not exist yet are fine:
  * they cannot be links. Returns the real root and the checked target path (real for the
- * existing part, joined for the rest).
+ * existing part, joined for the rest). A check of paths only, for early answers: what is
+ * opened goes through confined-open, which checks the descriptors themselves.
  */
 export async function resolveInside(root: string, segments: readonly string[]): Promise<{ realRoot: string; path: string; exists: boolean }> {
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch {
-    throw new ConnectorError('FILE_NOT_FOUND', "The folder mapped to this type does not exist on this machine.");
-  }
+  const realRoot = await mappedRoot(root);
   let current = realRoot;
   for (let i = 0; i < segments.length; i++) {
     const next = join(current, segments[i]!);
@@ -97,25 +103,13 @@ export async function resolveInside(root: string, segments: readonly string[]): 
         // A dangling link: whatever it names is not ours to create through.
         throw refuse('The path goes through a link that points nowhere.');
       }
-      if (!inside(realRoot, target)) throw refuse("The path goes through a link that points outside the type's folder.");
+      if (!isInside(realRoot, target)) throw refuse("The path goes through a link that points outside the type's folder.");
       current = target;
     } else {
       current = next;
     }
   }
   return { realRoot, path: current, exists: true };
-}
-
-/** Check once more, after creating folders or just before opening, that `path` is inside. */
-export async function assertInside(realRoot: string, path: string): Promise<string> {
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch (e) {
-    throw fsError(e);
-  }
-  if (!inside(realRoot, real)) throw refuse("The path resolves outside the type's folder.");
-  return real;
 }
 
 /**
@@ -134,6 +128,10 @@ export function fsError(e: unknown): ConnectorError {
       return new ConnectorError('PATH_NOT_ALLOWED', 'A part of the sub-folder is a file, not a folder.');
     case 'EISDIR':
       return new ConnectorError('PATH_NOT_ALLOWED', 'A folder has this name.');
+    case 'ELOOP':
+      return new ConnectorError('PATH_NOT_ALLOWED', 'The path goes through a link where none is allowed (it was swapped in).');
+    case 'ENXIO':
+      return new ConnectorError('FILE_NOT_FOUND', 'This name is not a regular file.');
     case 'ENAMETOOLONG':
       return new ConnectorError('PATH_NOT_ALLOWED', 'The path is too long for this file system.');
     case 'EACCES':

@@ -1,14 +1,19 @@
-import { createWriteStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
- * Stream `source` (through `limit`) into a new file `path` (created exclusively, `wx`) and
- * flush it to disk before closing, so a rename that follows publishes complete contents even
- * across a crash. Memory use is one stream buffer, whatever the size. On failure the partial
- * file is left for the caller to remove.
+ * Write `source` (through `limit`) into the open file `handle`, then flush it to disk, so that
+ * a rename or link that follows publishes complete contents even across a crash. Memory use is
+ * one chunk, whatever the size. The caller keeps the handle (and closes it); on failure the
+ * partial file is left for the caller to remove (it knows where it made it).
  */
-export async function streamToNewFile(source: Readable, limit: Transform, path: string, mode: number): Promise<void> {
-  // pipeline resolves once the file stream has flushed and closed its descriptor.
-  await pipeline(source, limit, createWriteStream(path, { flags: 'wx', mode, flush: true }));
+export async function writeAll(source: Readable, limit: Transform, handle: FileHandle): Promise<void> {
+  await pipeline(source, limit, async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      // FileHandle.write may write less than asked; loop until the chunk is down.
+      for (let off = 0; off < chunk.length; ) off += (await handle.write(chunk, off)).bytesWritten;
+    }
+  });
+  await handle.sync();
 }

@@ -1,6 +1,6 @@
 import type { RequestContext } from './context.js';
 import type { UseCase } from './generated/resolvers.js';
-import { isConnectorError } from '../errors.js';
+import { errorCodeOf } from './card-errors.js';
 
 const recorded = new WeakMap<RequestContext, Set<UseCase>>();
 
@@ -16,7 +16,7 @@ export function recordUsage(ctx: RequestContext, useCase: UseCase, module: strin
   }
   if (seen.has(useCase)) return;
   seen.add(useCase);
-  const result = error === undefined ? 'OK' : isConnectorError(error) ? error.code : 'INTERNAL';
+  const result = error === undefined ? 'OK' : errorCodeOf(error);
   ctx.services.transactions.record({ useCase, module, result, label: ctx.label, tag: ctx.tag });
 }
 

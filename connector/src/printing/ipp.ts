@@ -2,15 +2,20 @@ import { request } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
- * A minimal IPP/1.1 client (RFC 8010 encoding) for the few read-only questions the connector
- * asks the local CUPS: which printers exist, which is the default, what state a job is in.
- * Jobs are submitted with `lp` (see cups.ts), which handles document types and options.
+ * A minimal IPP/1.1 client (RFC 8010 encoding) for what the connector asks the local CUPS:
+ * which printers exist, which is the default, what state a job is in, and Print-Job, whose
+ * document bytes follow the attributes in the same request, streamed from a descriptor the
+ * caller opened (CUPS gets the bytes, never a path to open by itself).
  */
 
 export const OP = {
+  PRINT_JOB: 0x0002,
   GET_JOB_ATTRIBUTES: 0x0009,
+  GET_JOBS: 0x000a,
   CUPS_GET_DEFAULT: 0x4001,
   CUPS_GET_PRINTERS: 0x4002,
 } as const;
@@ -30,7 +35,11 @@ export const TAG = {
   URI: 0x45,
   CHARSET: 0x47,
   LANGUAGE: 0x48,
+  MIME_MEDIA_TYPE: 0x49,
 } as const;
+
+/** Status codes below this are successes (RFC 8011 4.1.6). */
+export const IPP_SUCCESS_LIMIT = 0x0100;
 
 export type IppValue = string | number | boolean | Buffer;
 export interface IppAttribute {
@@ -152,15 +161,48 @@ export function findCupsServer(env: NodeJS.ProcessEnv = process.env): CupsServer
   return { host: 'localhost', port: 631 };
 }
 
-/** POST one IPP request to CUPS and decode the answer. */
-export function ippRequest(server: CupsServer, body: Buffer, timeoutMs = 10_000): Promise<IppResponse> {
+/** Document data sent after the attributes: exactly `size` bytes from `stream`. */
+export interface IppDocument {
+  stream: Readable;
+  size: number;
+}
+
+/** Passes exactly `size` bytes on, and fails if the source ends short (a file that shrank). */
+function exactly(size: number): Transform {
+  let n = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (n > size) cb(new Error('document longer than announced'));
+      else cb(null, chunk);
+    },
+    flush(cb) {
+      cb(n === size ? null : new Error('document shorter than announced'));
+    },
+  });
+}
+
+/**
+ * POST one IPP request to CUPS and decode the answer. With a document, its bytes follow the
+ * encoded attributes in the same body (Content-Length covers both); a document that cannot be
+ * read to its announced length aborts the request, so CUPS never queues a partial job.
+ */
+export function ippRequest(server: CupsServer, body: Buffer, opts: { timeoutMs?: number; path?: string; document?: IppDocument } = {}): Promise<IppResponse> {
+  const { timeoutMs = 10_000, path = '/', document } = opts;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(e);
+    };
     const req = request(
       {
         ...server,
         method: 'POST',
-        path: '/',
-        headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length, Host: 'localhost' },
+        path,
+        headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length + (document?.size ?? 0), Host: 'localhost' },
         timeout: timeoutMs,
       },
       (res) => {
@@ -169,25 +211,36 @@ export function ippRequest(server: CupsServer, body: Buffer, timeoutMs = 10_000)
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > 4 * 1024 * 1024) {
-            req.destroy(new Error('IPP response too large'));
+            fail(new Error('IPP response too large'));
             return;
           }
           chunks.push(c);
         });
         res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`CUPS answered HTTP ${res.statusCode}`));
+          if (settled) return;
+          if (res.statusCode !== 200) return fail(new Error(`CUPS answered HTTP ${res.statusCode}`));
           try {
-            resolve(decodeResponse(Buffer.concat(chunks)));
+            const decoded = decodeResponse(Buffer.concat(chunks));
+            settled = true;
+            resolve(decoded);
           } catch (e) {
-            reject(e);
+            fail(e as Error);
           }
         });
-        res.on('error', reject);
+        res.on('error', fail);
       },
     );
-    req.on('timeout', () => req.destroy(new Error('CUPS did not answer in time')));
-    req.on('error', reject);
-    req.end(body);
+    req.on('timeout', () => fail(new Error('CUPS did not answer in time')));
+    req.on('error', fail);
+    if (!document) {
+      req.end(body);
+      return;
+    }
+    req.write(body);
+    pipeline(document.stream, exactly(document.size), req).catch((e: Error) => {
+      document.stream.destroy();
+      fail(e);
+    });
   });
 }
 

@@ -1,12 +1,26 @@
-import { execFile } from 'node:child_process';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
-import { sizeLimit } from '../files/file-service.js';
-import { streamToNewFile } from '../files/write-file.js';
-import { OP, TAG, encodeRequest, findCupsServer, ippRequest, operationAttributes, type CupsServer, type IppResponse } from './ipp.js';
+import { CREATE_RW_FLAGS } from '../fs/descriptor.js';
+import { sizeLimit, type CheckedFile } from '../files/file-service.js';
+import { fsError } from '../files/safe-path.js';
+import { writeAll } from '../files/write-file.js';
+import {
+  IPP_SUCCESS_LIMIT,
+  OP,
+  TAG,
+  encodeRequest,
+  findCupsServer,
+  ippRequest,
+  operationAttributes,
+  type CupsServer,
+  type IppAttribute,
+  type IppDocument,
+  type IppResponse,
+} from './ipp.js';
 
 export interface PrinterValue {
   name: string;
@@ -39,37 +53,42 @@ export const DEFAULT_PRINT_MAX_BYTES = 64 * 1024 * 1024;
 const MAX_JOBS_REMEMBERED = 1000;
 
 export interface PrintServiceOptions {
-  /** Folder for documents sent by pages, kept only until `lp` has handed them to CUPS. */
+  /** Folder for documents sent by pages: each is unlinked as soon as it is spooled, and printed from its descriptor. */
   spoolDir: string;
   /** Largest document a page may send for printing. */
   maxBytes?: number;
   server?: CupsServer;
-  lpCommand?: string;
-  /** Extra environment for `lp` (tests). */
-  env?: NodeJS.ProcessEnv;
+  /** requesting-user-name of the jobs (default: the user the connector runs as, as `lp` would send). */
+  userName?: string;
 }
+
+/** How long CUPS may stay silent while a job is sent (a large document over a local socket). */
+const PRINT_JOB_TIMEOUT_MS = 60_000;
 
 const unavailable = () => new ConnectorError('PRINT_FAILED', 'The print system (CUPS) is not reachable.');
 
 /**
- * Printing through the local CUPS: printers and job states over IPP, submission with `lp`
- * (execFile, never a shell). A page can ask only about jobs it started itself.
+ * Printing through the local CUPS over IPP: printers, job states, and Print-Job with the
+ * document's bytes read from a descriptor the connector opened and checked (CUPS never gets
+ * a path to open). A page can ask only about jobs it started itself.
  */
 export class PrintService {
   readonly maxBytes: number;
   private readonly server: CupsServer;
   private readonly jobs = new Map<string, { printer: string; label: string; number: number }>();
+  private readonly userName: string;
   private requestId = 1;
 
   constructor(private readonly opts: PrintServiceOptions) {
     this.maxBytes = opts.maxBytes ?? DEFAULT_PRINT_MAX_BYTES;
     this.server = opts.server ?? findCupsServer();
+    this.userName = opts.userName ?? userInfo().username;
   }
 
-  private async ipp(operation: number, extra: Parameters<typeof operationAttributes>[0]): Promise<IppResponse> {
+  private async ipp(operation: number, extra: IppAttribute[], opts: Parameters<typeof ippRequest>[2] = {}): Promise<IppResponse> {
     let res: IppResponse;
     try {
-      res = await ippRequest(this.server, encodeRequest(operation, this.requestId++ & 0x7fffffff, operationAttributes(extra)));
+      res = await ippRequest(this.server, encodeRequest(operation, this.requestId++ & 0x7fffffff, operationAttributes(extra)), opts);
     } catch {
       throw unavailable();
     }
@@ -109,15 +128,24 @@ export class PrintService {
     if (!known.some((p) => p.name === printer)) throw new ConnectorError('PRINTER_NOT_FOUND', 'No printer with this name.');
   }
 
-  /** Print a file already on disk (a mapped file, checked by the file service). */
-  async printFile(label: string, printer: string, path: string, title: string): Promise<PrintJobValue> {
+  /**
+   * Print a mapped file, checked by the file service: opened (again checked) only once the
+   * printer is known, and sent to CUPS from that descriptor.
+   */
+  async printFile(label: string, printer: string, file: Pick<CheckedFile, 'open'>, title: string): Promise<PrintJobValue> {
     await this.requirePrinter(printer);
-    const { id, number } = await this.lp(printer, path, cleanTitle(title));
-    this.remember(id, { printer, label, number });
-    return { id, printer, state: await this.stateOf(number) };
+    const opened = await file.open();
+    try {
+      return await this.submit(label, printer, cleanTitle(title), opened.handle, opened.stats.size);
+    } finally {
+      await opened.close();
+    }
   }
 
-  /** Print a document the page sent: spooled to a private temp file until `lp` has it. */
+  /**
+   * Print a document the page sent: spooled to a private temp file (bounded in size, so CUPS
+   * never sees a partial job), whose name is removed at once; printed from its descriptor.
+   */
   async printStream(
     label: string,
     printer: string,
@@ -127,24 +155,60 @@ export class PrintService {
     // The printer is checked before a byte of the document is read.
     await this.requirePrinter(printer);
     const { stream, filename } = await document();
-    await mkdir(this.opts.spoolDir, { recursive: true, mode: 0o700 });
     const tmp = join(this.opts.spoolDir, `${randomBytes(8).toString('hex')}.print`);
+    let spool: FileHandle | undefined;
     try {
-      await streamToNewFile(
+      try {
+        await mkdir(this.opts.spoolDir, { recursive: true, mode: 0o700 });
+        spool = await open(tmp, CREATE_RW_FLAGS, 0o600);
+      } catch (e) {
+        throw fsError(e);
+      } finally {
+        // The name goes at once: the bytes live only behind this descriptor.
+        await unlink(tmp).catch(() => {});
+      }
+      await writeAll(
         stream,
         sizeLimit(this.maxBytes, () => new ConnectorError('FILE_TOO_LARGE', `The document is larger than this connector prints (${this.maxBytes} bytes).`, { maxSize: this.maxBytes })),
-        tmp,
-        0o600,
+        spool,
       );
-      const { id, number } = await this.lp(printer, tmp, cleanTitle(title ?? filename));
-      this.remember(id, { printer, label, number });
-      return { id, printer, state: await this.stateOf(number) };
+      const size = (await spool.stat()).size;
+      return await this.submit(label, printer, cleanTitle(title ?? filename), spool, size);
     } catch (e) {
       if (e instanceof ConnectorError) throw e;
       throw new ConnectorError('PRINT_FAILED', 'The document could not be spooled for printing.');
     } finally {
-      await unlink(tmp).catch(() => {});
+      await spool?.close().catch(() => {});
     }
+  }
+
+  /** IPP Print-Job: the attributes, then `size` bytes read from `handle`. */
+  private async submit(label: string, printer: string, title: string, handle: FileHandle, size: number): Promise<PrintJobValue> {
+    const printerPath = `/printers/${encodeURIComponent(printer)}`;
+    // The read stream closes the descriptor at its end (the caller's close then does nothing).
+    const document: IppDocument = {
+      stream: size > 0 ? handle.createReadStream({ start: 0, end: size - 1, highWaterMark: 64 * 1024 }) : Readable.from([]),
+      size,
+    };
+    const res = await this.ipp(
+      OP.PRINT_JOB,
+      [
+        { tag: TAG.URI, name: 'printer-uri', values: [`ipp://localhost${printerPath}`] },
+        { tag: TAG.NAME, name: 'requesting-user-name', values: [this.userName] },
+        { tag: TAG.NAME, name: 'job-name', values: [title] },
+        // CUPS types the document itself (as for `lp` without -o document-format).
+        { tag: TAG.MIME_MEDIA_TYPE, name: 'document-format', values: ['application/octet-stream'] },
+      ],
+      { path: printerPath, timeoutMs: PRINT_JOB_TIMEOUT_MS, document },
+    );
+    const number = res.groups.find((g) => g.tag === TAG.JOB)?.attributes.get('job-id')?.[0];
+    if (res.status >= IPP_SUCCESS_LIMIT || typeof number !== 'number') {
+      // CUPS's status message may name the document: never passed on or logged.
+      throw new ConnectorError('PRINT_FAILED', 'The print system refused the job.', { ippStatus: res.status });
+    }
+    const id = `${printer}-${number}`;
+    this.remember(id, { printer, label, number });
+    return { id, printer, state: await this.stateOf(number) };
   }
 
   /** State of a job this label started; null for any other id. */
@@ -170,28 +234,6 @@ export class PrintService {
     if (res.status >= 0x0400) return 'UNKNOWN';
     const state = res.groups.find((g) => g.tag === TAG.JOB)?.attributes.get('job-state')?.[0];
     return typeof state === 'number' ? (JOB_STATES[state] ?? 'UNKNOWN') : 'UNKNOWN';
-  }
-
-  /** `lp -d PRINTER -t TITLE FILE` → "request id is PRINTER-12 (1 file(s))". */
-  private lp(printer: string, path: string, title: string): Promise<{ id: string; number: number }> {
-    const args = ['-d', printer, '-t', title, path];
-    return new Promise((resolve, reject) => {
-      execFile(
-        this.opts.lpCommand ?? 'lp',
-        args,
-        { env: { ...process.env, ...this.opts.env, LC_ALL: 'C', LANG: 'C' }, timeout: 60_000, maxBuffer: 64 * 1024 },
-        (err, stdout) => {
-          const m = /request id is (.+)-(\d+) \(/.exec(stdout ?? '');
-          if (err || !m) {
-            // lp's own message may name the file: never passed on or logged.
-            const code = (err as { code?: unknown } | null)?.code;
-            reject(new ConnectorError('PRINT_FAILED', 'The print system refused the job.', typeof code === 'number' ? { exitCode: code } : {}));
-            return;
-          }
-          resolve({ id: `${m[1]}-${m[2]}`, number: Number(m[2]) });
-        },
-      );
-    });
   }
 }
 

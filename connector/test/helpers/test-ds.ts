@@ -43,7 +43,6 @@ export async function startTestDs(config: Partial<DsConfig> = {}): Promise<TestD
     });
     return d;
   };
-  let t: TestDs;
   let ds = make();
   const url = await ds.listen({ port: 0 });
   const port = Number(new URL(url).port);
@@ -51,7 +50,7 @@ export async function startTestDs(config: Partial<DsConfig> = {}): Promise<TestD
   await applications.createApplication(ds.services, { org: 'acme', label: 'shop' });
   const { token } = await tokens.createInstallToken(ds.services, { org: 'acme' });
   let running = true;
-  t = {
+  const t: TestDs = {
     holdSyncResponses: false,
     get ds() {
       return ds;

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { isoAt } from '../clock.js';
 import { DsError } from '../errors.js';
-import type { DeviceKey, DeviceKeyCache } from './device-keys.js';
+import type { DeviceKey, DeviceKeyCache, DeviceKeys } from './device-keys.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { stringToSign, verifySignature } from './signature.js';
 
@@ -9,6 +9,8 @@ export interface SignedRequest {
   method: string;
   path: string;
   deviceId: string | undefined;
+  /** X-Key-Id: hex SHA-256 of the signing key's SubjectPublicKeyInfo (optional for old clients). */
+  keyId: string | undefined;
   timestamp: string | undefined;
   signature: string | undefined;
   body: Uint8Array;
@@ -25,6 +27,7 @@ export interface AuthenticatedDevice {
 
 const DEVICE_ID = /^[A-Za-z0-9-]{1,64}$/;
 const TIMESTAMP = /^\d{1,15}$/;
+const KEY_ID = /^[0-9a-f]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]{16,2048}={0,2}$/;
 
 /**
@@ -40,8 +43,9 @@ export class DeviceAuthenticator {
   ) {}
 
   async authenticate(req: SignedRequest): Promise<AuthenticatedDevice> {
-    const { deviceId, timestamp, signature } = req;
+    const { deviceId, keyId, timestamp, signature } = req;
     if (!deviceId || !DEVICE_ID.test(deviceId)) throw new DsError('AUTH_MISSING', 'X-Device-Id missing or malformed');
+    if (keyId !== undefined && !KEY_ID.test(keyId)) throw new DsError('AUTH_MISSING', 'X-Key-Id is not 64 lowercase hex digits');
     if (!timestamp || !TIMESTAMP.test(timestamp)) throw new DsError('AUTH_MISSING', 'X-Timestamp missing or not Unix milliseconds');
     if (!signature || !BASE64.test(signature)) throw new DsError('AUTH_MISSING', 'X-Signature missing or not base64');
 
@@ -53,24 +57,28 @@ export class DeviceAuthenticator {
 
     const data = stringToSign(req.method, req.path, timestamp, req.body);
     const sig = Buffer.from(signature, 'base64');
+    // With a key id, one verification; without (older clients), each live key (at most two).
+    const candidates = (e: DeviceKeys | undefined) => (e?.keys ?? []).filter((k) => k.notAfterMs > now && (keyId === undefined || k.keyId === keyId));
+    const verified = (e: DeviceKeys | undefined) => candidates(e).find((k) => verifySignature(k.key, data, sig));
     let entry = await this.keys.get(deviceId);
-    let key = entry && this.match(entry.keys, data, sig, now);
+    let key = verified(entry);
     // A miss may be a certificate issued since the cache was filled (e.g. by another instance).
-    if (entry && !key) {
+    // A named key that is cached is not re-read: a bad signature over it costs one verification.
+    if (entry && !key && (keyId === undefined || candidates(entry).length === 0)) {
       entry = await this.keys.reload(deviceId);
-      key = entry && this.match(entry.keys, data, sig, now);
+      key = verified(entry);
     }
     if (!entry || !entry.keys.some((k) => k.notAfterMs > now)) {
       throw new DsError('AUTH_UNKNOWN_DEVICE', 'unknown device or no valid certificate');
     }
-    if (!key) throw new DsError('AUTH_BAD_SIGNATURE', 'the signature does not verify with any valid certificate of this device');
+    if (!key) {
+      throw new DsError('AUTH_BAD_SIGNATURE', keyId === undefined
+        ? 'the signature does not verify with any valid certificate of this device'
+        : 'the signature does not verify with the named key, or no valid certificate of this device has it');
+    }
     if (!this.replay.claim(deviceId, ts, now)) {
       throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');
     }
     return { deviceId, orgId: entry.orgId, signingKey: key, keys: entry.keys };
-  }
-
-  private match(keys: readonly DeviceKey[], data: Buffer, sig: Buffer, now: number): DeviceKey | undefined {
-    return keys.find((k) => k.notAfterMs > now && verifySignature(k.key, data, sig));
   }
 }

@@ -62,10 +62,17 @@ export class DeviceKeyCache {
     return entry;
   }
 
+  /** A registration's certificate: the device's keys besides it are re-read at the next miss. */
   add(deviceId: string, orgId: string, cert: DeviceCertificate): void {
     const entry = this.entries.get(deviceId);
-    if (entry) entry.keys.unshift(toKey(cert));
-    else this.put({ deviceId, orgId, keys: [toKey(cert)] });
+    const key = toKey(cert);
+    if (entry) entry.keys = [key, ...entry.keys.filter((k) => k.keyId !== key.keyId)];
+    else this.put({ deviceId, orgId, keys: [key] });
+  }
+
+  /** A renewal: the new certificate and the one that signed it are the device's only live keys. */
+  renewed(deviceId: string, orgId: string, cert: DeviceCertificate, signer: DeviceKey): void {
+    this.put({ deviceId, orgId, keys: [toKey(cert), signer] });
   }
 
   private put(entry: DeviceKeys): void {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ServiceContext } from '../services/context.js';
 import { adminContext, type StorageOptions } from './context.js';
 import type { CliIo } from './io.js';
+import { claimStopSignals, interruptedExitCode } from './stop-signals.js';
 
 export interface CliEnv {
   io: CliIo;
@@ -21,6 +22,8 @@ export function cliEnv(io: CliIo): CliEnv {
         const args = all.slice(0, -2) as unknown as A;
         const opts = cmd.optsWithGlobals() as Record<string, unknown>;
         const ctx = await adminContext(opts as StorageOptions);
+        // Cut short by a signal: close the database (an open transaction rolls back) and say so.
+        claimStopSignals(() => ctx.repo.close(), interruptedExitCode);
         try {
           await fn(ctx, opts, ...args);
         } finally {

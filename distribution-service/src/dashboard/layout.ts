@@ -1,4 +1,5 @@
 import type { Organisation } from '../store/repository.js';
+import type { FleetStatus } from '../services/fleet.js';
 import type { PublicUser } from '../services/users.js';
 import { html, url, type Html } from './html.js';
 
@@ -22,6 +23,8 @@ export const orgPath = (org: Organisation, ...rest: (string | { v: string })[]):
 const current = (on: boolean): Html => (on ? html` aria-current="page"` : html``);
 
 /** A hidden CSRF field; every state-changing form carries one. */
+export const statusBadge = (s: FleetStatus): Html => html`<span class="badge status-${s}">${s}</span>`;
+
 export const csrfField = (token: string | undefined): Html => html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
 
 export function page(v: View, body: Html): string {

@@ -4,12 +4,10 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { createHmac } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DsError, isDsError } from '../errors.js';
 import type { ServiceContext } from '../services/context.js';
-import { requireOrganisation } from '../services/organisations.js';
 import { dashboardSecret, publicUser, resolveSession } from '../services/users.js';
-import type { DashboardSession, Organisation, User } from '../store/repository.js';
 import { html } from './html.js';
 import { BASE, page } from './layout.js';
 import { appRoutes } from './routes/apps.js';
@@ -20,67 +18,8 @@ import { loginRoutes } from './routes/login.js';
 import { orgRoutes } from './routes/orgs.js';
 import { reportRoutes } from './routes/reports.js';
 import { versionRoutes } from './routes/versions.js';
+import { CSRF_COOKIE, field, isHttps, SESSION_COOKIE, type DashboardDeps } from './route-context.js';
 import { DASHBOARD_CSS } from './styles.js';
-
-export interface DashboardAuth {
-  user: User;
-  session: DashboardSession;
-  /** The cookie value (only its hash is stored). */
-  token: string;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    dashboard: DashboardAuth | null;
-  }
-  interface FastifyContextConfig {
-    /** Reachable without a session (login page, stylesheet). */
-    public?: boolean;
-  }
-}
-
-export const SESSION_COOKIE = 'ds_session';
-export const CSRF_COOKIE = 'ds_csrf';
-
-/** What every dashboard route module gets. */
-export interface DashboardDeps {
-  ctx: ServiceContext;
-  /** A CSRF token for the forms of the page being rendered (sets the secret cookie on first use). */
-  csrf(request: FastifyRequest, reply: FastifyReply): string;
-  /** Cookie attributes: HttpOnly, SameSite=Strict, Path=/dashboard, Secure over HTTPS. */
-  cookieOptions(request: FastifyRequest, maxAgeSeconds?: number): Record<string, unknown>;
-}
-
-export const isHttps = (request: FastifyRequest): boolean => request.protocol === 'https';
-
-/** The logged-in user of a route that requires one (the onRequest hook has checked). */
-export function authOf(request: FastifyRequest): DashboardAuth {
-  if (!request.dashboard) throw new DsError('UNAUTHENTICATED', 'log in first');
-  return request.dashboard;
-}
-
-/** Admins change things; business users only read. */
-export function requireAdmin(request: FastifyRequest): DashboardAuth {
-  const auth = authOf(request);
-  if (auth.user.role !== 'admin') throw new DsError('FORBIDDEN', 'your role is read-only: only an admin can change this');
-  return auth;
-}
-
-/** An organisation the user may see; others do not exist for them. */
-export async function orgFor(deps: DashboardDeps, request: FastifyRequest, name: string): Promise<Organisation> {
-  const { user } = authOf(request);
-  const org = await requireOrganisation(deps.ctx, name);
-  if (user.orgId !== null && user.orgId !== org.id) throw new DsError('NOT_FOUND', `no organisation ${name}`);
-  return org;
-}
-
-/** A single text field of a form or query; repeated fields are refused. */
-export function field(source: unknown, name: string): string | undefined {
-  const v = (source as Record<string, unknown> | null | undefined)?.[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new DsError('INVALID_ARGUMENT', `${name} is given more than once`);
-  return v;
-}
 
 const derive = (secret: string, purpose: string): string => createHmac('sha256', secret).update(`cardlink-ds-dashboard:${purpose}`).digest('base64url');
 

@@ -36,7 +36,7 @@ export interface Ds {
   config: DsConfig;
   /** Listen on 127.0.0.1 (port 0 = any free port); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
-  /** Stop serving. The repository stays open: it belongs to the caller. */
+  /** Stop serving (idempotent). The repository stays open: it belongs to the caller. */
   close(): Promise<void>;
 }
 
@@ -81,6 +81,7 @@ export function createDs(opts: CreateDsOptions): Ds {
     void app.register(dashboardPlugin, { prefix: '/dashboard', ctx });
   }
 
+  let closing: Promise<void> | undefined;
   return {
     app,
     services: ctx,
@@ -93,6 +94,6 @@ export function createDs(opts: CreateDsOptions): Ds {
       const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       return `${config.tls ? 'https' : 'http'}://${h}:${addr.port}`;
     },
-    close: () => app.close(),
+    close: () => (closing ??= app.close()),
   };
 }

@@ -4,7 +4,7 @@ import { normaliseOrigin } from '../domain/origin.js';
 import { LABEL_RE } from '../domain/transaction.js';
 import { DsError } from '../errors.js';
 import type { Application, OriginRow } from '../store/repository.js';
-import { auditEntry, type Actor } from './audit.js';
+import { auditEntry, type Actor } from './audit-entry.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 

@@ -3,7 +3,7 @@ import { isoAt } from '../clock.js';
 import { LOG_LEVELS, type LogLevel } from '../domain/transaction.js';
 import { DsError } from '../errors.js';
 import type { Organisation } from '../store/repository.js';
-import { auditEntry, type Actor } from './audit.js';
+import { auditEntry, type Actor } from './audit-entry.js';
 import type { ServiceContext } from './context.js';
 
 const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;

@@ -1,6 +1,7 @@
 import { checkCsr } from '../ca/csr.js';
 import { normaliseSerial } from '../ca/serial.js';
 import type { AuthenticatedDevice } from '../auth/device-auth.js';
+import type { DeviceKey } from '../auth/device-keys.js';
 import { isoAt } from '../clock.js';
 import type { IncomingTransaction } from '../domain/transaction.js';
 import { DsError, type DsErrorCode } from '../errors.js';
@@ -76,7 +77,8 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
       nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
     },
     transactions,
-    ...(issued ? { certificate: issued } : {}),
+    // The renewing device keeps the certificate it signed with (in case this answer is lost).
+    ...(issued ? { certificate: issued, retainSerial: device.signingKey.serial } : {}),
   });
 
   const ack = [...new Set(input.transactions.map((t) => t.id))];
@@ -111,12 +113,29 @@ function utc(value: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * Renewals only from the signing certificate's renewal window on (PROTOCOL.md): a device gets
+ * a new certificate about once per 2/3 of a lifetime, however often it asks. The window may
+ * open up to min(clock-skew allowance, lifetime / 20) early for a device clock that runs ahead.
+ * Returns true, or the ISO time the window opens.
+ */
+function renewalDue(ctx: ServiceContext, signer: DeviceKey, now: number): true | string {
+  const life = signer.notAfterMs - signer.issuedAtMs;
+  const early = Math.min(ctx.config.maxClockSkewSeconds * 1000, life / 20);
+  const start = Date.parse(renewalWindow(signer.issuedAtMs, signer.notAfterMs).windowStart);
+  return now >= start - early ? true : isoAt(start);
+}
+
 function renew(ctx: ServiceContext, device: AuthenticatedDevice, pem: string): DeviceCertificate | DsError {
   if (!ctx.authority) return new DsError('INTERNAL', 'this DS has no certificate authority');
   const csr = checkCsr(pem);
   if (!csr.ok) return csr.error;
   // A renewal must rotate the key: re-certifying the signing key would defeat the point.
   if (csr.value.keyId === device.signingKey.keyId) return new DsError('CSR_KEY_REUSED', 'the CSR key is the key that signed this request');
+  const due = renewalDue(ctx, device.signingKey, ctx.clock.now());
+  if (due !== true) {
+    return new DsError('RENEWAL_NOT_DUE', 'the certificate that signed this request is not in its renewal window yet', { windowStart: due });
+  }
   const cert = ctx.authority.issue(csr.value);
   return {
     serial: cert.serial,

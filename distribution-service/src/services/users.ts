@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isoAt } from '../clock.js';
 import { DsError } from '../errors.js';
 import type { DashboardSession, Role, User } from '../store/repository.js';
-import { auditEntry, userActor, type Actor } from './audit.js';
+import { auditEntry, userActor, type Actor } from './audit-entry.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.js';

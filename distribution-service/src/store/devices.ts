@@ -71,8 +71,9 @@ export interface DeviceStore {
   /** Ordered by registration time. */
   listDevices(orgId?: string): Promise<Device[]>;
   findDeviceIdByKey(keyId: string): Promise<string | undefined>;
+  /** Stores a certificate (a repeated registration) and retires the device's others for the same key. */
   addCertificate(cert: DeviceCertificate): Promise<void>;
-  /** Certificates of the device with notAfter > at, newest first. */
+  /** Certificates of the device with notAfter > at that are not retired, newest first. */
   liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]>;
   findCertificate(serial: string): Promise<DeviceCertificate | undefined>;
 }

@@ -21,8 +21,12 @@ export interface SyncWrite {
   receivedAt: string;
   status: DeviceStatus;
   transactions: readonly IncomingTransaction[];
-  /** A certificate issued in this sync, stored in the same DB transaction. */
+  /**
+   * A certificate issued in this sync, stored in the same DB transaction. Every other live
+   * certificate of the device except `retainSerial` (the one that signed the renewal) is retired.
+   */
   certificate?: DeviceCertificate;
+  retainSerial?: string;
 }
 
 export type ReportDimension = 'label' | 'tag' | 'useCase' | 'module' | 'result' | 'month' | 'day';

@@ -126,12 +126,27 @@ export function syncBody(device: TestDevice, extra: Record<string, unknown> = {}
   };
 }
 
-/** Headers for a signed request per PROTOCOL.md, built independently of the DS's own code. */
-export function signHeaders(deviceId: string, key: DeviceKey, body: string, timestamp: number, path = '/v1/sync'): Record<string, string> {
+/** X-Key-Id per PROTOCOL.md: hex SHA-256 of the key's SubjectPublicKeyInfo DER. */
+export const keyIdOf = (key: DeviceKey): string => createHash('sha256').update(key.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+
+/**
+ * Headers for a signed request per PROTOCOL.md, built independently of the DS's own code.
+ * `keyId: false` leaves X-Key-Id out, as clients from before it did.
+ */
+export function signHeaders(
+  deviceId: string,
+  key: DeviceKey,
+  body: string,
+  timestamp: number,
+  path = '/v1/sync',
+  opts: { keyId?: string | false } = {},
+): Record<string, string> {
   const bodyHash = createHash('sha256').update(body).digest('base64');
   const toSign = `POST\n${path}\n${timestamp}\n${bodyHash}`;
+  const keyId = opts.keyId === undefined ? keyIdOf(key) : opts.keyId;
   return {
     'x-device-id': deviceId,
+    ...(keyId === false ? {} : { 'x-key-id': keyId }),
     'x-timestamp': String(timestamp),
     'x-signature': sign('sha256', Buffer.from(toSign), key.privateKey).toString('base64'),
   };
@@ -147,10 +162,10 @@ export async function signedSync(
   h: Harness,
   device: TestDevice,
   body: unknown,
-  opts: { key?: DeviceKey; timestamp?: number } = {},
+  opts: { key?: DeviceKey; timestamp?: number; keyId?: string | false } = {},
 ): Promise<{ status: number; body: any; sent: { body: string; headers: Record<string, string> } }> {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers = signHeaders(device.id, opts.key ?? device.key, text, opts.timestamp ?? freshTimestamp(h.clock));
+  const headers = signHeaders(device.id, opts.key ?? device.key, text, opts.timestamp ?? freshTimestamp(h.clock), '/v1/sync', { keyId: opts.keyId });
   const r = await postJson(`${h.url}/v1/sync`, text, headers);
   return { ...r, sent: { body: text, headers } };
 }

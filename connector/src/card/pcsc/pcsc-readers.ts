@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CardReader, PCSCLite } from 'pcsclite';
 import type { Logger } from 'pino';
-import { ConnectorError } from '../../errors.js';
+import { CardError } from '../card-error.js';
 import { matchAtr } from '../modules/atr-match.js';
 import { ExclusiveQueue } from '../exclusive-queue.js';
 import { ReaderEvents } from '../reader-events.js';
@@ -67,17 +67,17 @@ export class PcscReaders implements ReaderSource, CardAccess {
   insertionOf(readerId: string): number {
     if (!this.pcsc) throw pcscUnavailable(this.lastError);
     const entry = this.entries.get(readerId);
-    if (!entry) throw new ConnectorError('READER_NOT_FOUND', 'No reader with this id.');
-    if (!entry.card) throw new ConnectorError('NO_CARD', 'The reader holds no card.');
+    if (!entry) throw new CardError('READER_NOT_FOUND', 'No reader with this id.');
+    if (!entry.card) throw new CardError('NO_CARD', 'The reader holds no card.');
     return entry.insertion;
   }
 
   withCard<T>(readerId: string, task: (channel: CardChannel) => Promise<T>): Promise<T> {
     if (!this.pcsc) throw pcscUnavailable(this.lastError);
     const entry = this.entries.get(readerId);
-    if (!entry) throw new ConnectorError('READER_NOT_FOUND', 'No reader with this id.');
+    if (!entry) throw new CardError('READER_NOT_FOUND', 'No reader with this id.');
     return entry.queue.run(async () => {
-      if (!entry.card || !entry.atr) throw new ConnectorError('NO_CARD', 'The reader holds no card.');
+      if (!entry.card || !entry.atr) throw new CardError('NO_CARD', 'The reader holds no card.');
       const insertion = entry.insertion;
       const protocol = await this.ensureConnected(entry);
       const channel: CardChannel = {
@@ -220,7 +220,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
     // A pulled card shows up as various transmit errors (or an empty answer) a moment before
     // pcscd reports the removal; wait for that report to tell "removed" from "broken".
     if ((failure && CARD_GONE.test(failure.message)) || (await this.cardLeft(entry, insertion))) throw cardRemoved();
-    throw new ConnectorError('CARD_ERROR', 'The reader or card did not answer.');
+    throw new CardError('CARD_ERROR', 'The reader or card did not answer.');
   }
 
   private async cardLeft(entry: ReaderEntry, insertion: number): Promise<boolean> {
@@ -237,15 +237,15 @@ function snapshot(e: ReaderEntry): ReaderSnapshot {
   return { id: e.id, name: e.name, pinpad: e.pinpad, card: e.card };
 }
 
-const cardRemoved = () => new ConnectorError('CARD_REMOVED', 'The card was removed during the operation.');
+const cardRemoved = () => new CardError('CARD_REMOVED', 'The card was removed during the operation.');
 
-function mapPcscError(err: Error): ConnectorError {
+function mapPcscError(err: Error): CardError {
   if (CARD_GONE.test(err.message)) return cardRemoved();
-  return new ConnectorError('CARD_ERROR', 'The reader or card did not answer.');
+  return new CardError('CARD_ERROR', 'The reader or card did not answer.');
 }
 
-export function pcscUnavailable(detail?: string): ConnectorError {
-  return new ConnectorError(
+export function pcscUnavailable(detail?: string): CardError {
+  return new CardError(
     'PCSC_UNAVAILABLE',
     'The smart-card service (pcscd) is not running. Start it (e.g. `sudo systemctl start pcscd` or `pcscd`) and try again.',
     detail ? { detail } : {},

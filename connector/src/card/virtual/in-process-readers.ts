@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ConnectorError } from '../../errors.js';
+import { CardError } from '../card-error.js';
 import { matchAtr } from '../modules/atr-match.js';
 import { ExclusiveQueue } from '../exclusive-queue.js';
 import { ReaderEvents } from '../reader-events.js';
@@ -58,8 +58,8 @@ export class InProcessReaders implements ReaderSource, CardAccess {
   }
 
   insertionOf(readerId: string): number {
-    if (readerId !== this.id) throw new ConnectorError('READER_NOT_FOUND', 'No reader with this id.');
-    if (!this.card) throw new ConnectorError('NO_CARD', 'The reader holds no card.');
+    if (readerId !== this.id) throw new CardError('READER_NOT_FOUND', 'No reader with this id.');
+    if (!this.card) throw new CardError('NO_CARD', 'The reader holds no card.');
     return this.insertion;
   }
 
@@ -67,16 +67,16 @@ export class InProcessReaders implements ReaderSource, CardAccess {
     const insertion = this.insertionOf(readerId);
     return this.queue.run(async () => {
       const card = this.card;
-      if (!card || this.insertion !== insertion) throw new ConnectorError('CARD_REMOVED', 'The card was removed during the operation.');
+      if (!card || this.insertion !== insertion) throw new CardError('CARD_REMOVED', 'The card was removed during the operation.');
       return task({
         atr: card.atr,
         insertion,
         transmit: async (apdu) => {
-          if (this.card !== card) throw new ConnectorError('CARD_REMOVED', 'The card was removed during the operation.');
+          if (this.card !== card) throw new CardError('CARD_REMOVED', 'The card was removed during the operation.');
           try {
             return card.transmit(apdu);
           } catch {
-            throw new ConnectorError('CARD_REMOVED', 'The card was removed during the operation.');
+            throw new CardError('CARD_REMOVED', 'The card was removed during the operation.');
           }
         },
       });

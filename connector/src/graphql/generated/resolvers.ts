@@ -133,6 +133,8 @@ export type ErrorCode =
   | 'CARD_NOT_SUPPORTED'
   /** The card was removed during the operation. */
   | 'CARD_REMOVED'
+  /** The card did not answer within the connector's bound (extensions.timeoutMs); the reader was reset and is usable again. */
+  | 'CARD_TIMEOUT'
   /** The file exists and overwrite was not requested. */
   | 'FILE_EXISTS'
   /** The file does not exist. */

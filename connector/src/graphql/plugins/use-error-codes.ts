@@ -1,10 +1,12 @@
 import { useMaskedErrors, type Plugin } from '@envelop/core';
 import { GraphQLError } from 'graphql';
 import { ConnectorError, withoutStack } from '../../errors.js';
+import { CardError } from '../../card/card-error.js';
+import { connectorErrorOf } from '../card-errors.js';
 
 /**
  * Every error leaving the connector carries an `extensions.code`. Errors thrown on purpose
- * (ConnectorError) pass through; anything unexpected is masked as INTERNAL so stack traces
+ * (ConnectorError, and the card layer's CardError with the same code) pass through; anything unexpected is masked as INTERNAL so stack traces
  * and card or file details never reach a page. Syntax and validation errors are BAD_REQUEST.
  */
 export function createErrorMask(onUnexpected: (e: unknown) => void): (error: unknown) => GraphQLError {
@@ -13,7 +15,8 @@ export function createErrorMask(onUnexpected: (e: unknown) => void): (error: unk
       onUnexpected(error);
       return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
     }
-    const original = error.originalError;
+    let original = error.originalError;
+    if (original instanceof CardError) original = connectorErrorOf(original);
     if (original instanceof ConnectorError) {
       // Already what the page should see (message, path, locations, the code's extensions):
       // answered as is, since each new GraphQLError costs ~10 us (measured).

@@ -32,6 +32,6 @@ export const uploadMutation: MutationResolvers['upload'] = (_p, { input }, ctx) 
   withUsage(ctx, 'FILE_UPLOAD', MODULE, async () => {
     const { service, transfers } = filesOf(ctx);
     const file = await service.resolveFile(ctx.label, input.type, input.name, input.subfolder);
-    const { token, expiresAt } = transfers.issue(file.path, { label: ctx.label, origin: ctx.origin });
+    const { token, expiresAt } = transfers.issue(file, { label: ctx.label, origin: ctx.origin });
     return { url: `https://${ctx.host ?? 'localhost'}${TRANSFER_PREFIX}${token}`, size: file.size, expiresAt: expiresAt.toISOString() };
   });

@@ -26,7 +26,7 @@ export const printMutation: MutationResolvers['print'] = (_p, { input }, ctx) =>
       }
       if (input.type == null || input.name == null) throw new ConnectorError('INVALID_INPUT', 'A mapped file needs both `type` and `name`.');
       const file = await filesOf(ctx).service.resolveFile(ctx.label, input.type, input.name, input.subfolder);
-      return await printing.printFile(ctx.label, input.printer, file.path, input.title ?? file.name);
+      return await printing.printFile(ctx.label, input.printer, file, input.title ?? file.name);
     } finally {
       if (isFileUpload(upload)) upload.discard();
     }

@@ -25,7 +25,7 @@ export function createHostGuard(port: number, extraNames: readonly string[] = []
   function check(host: string): boolean {
     if (host.length > 300) return false;
     let h = host.toLowerCase();
-    const m = /^(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d{1,5}))?$/.exec(h);
+    const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(h);
     if (!m) return false;
     let name = m[1]!;
     if (name.endsWith('.') && !name.startsWith('[')) name = name.slice(0, -1);

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadOrCreateCa } from '../../ca/root-ca.js';
 import { DEFAULT_CONFIG, type DsConfig } from '../../config.js';
-import { createDs } from '../../http/server.js';
+import { createDs, type Ds } from '../../http/server.js';
 import { createLogger } from '../../log/logger.js';
+import type { Repository } from '../../store/repository.js';
 import { describeDb, openRepository, storagePaths, type StorageOptions } from '../context.js';
 import type { CliEnv } from '../runner.js';
+import { claimStopSignals, isStopping } from '../stop-signals.js';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -43,13 +45,21 @@ export function serveCommand(program: Command, env: CliEnv): void {
       const { dataDir, db } = storagePaths(opts);
       const synchronous = String(opts.sqliteSynchronous).toUpperCase();
       if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--sqlite-synchronous is NORMAL or FULL');
-      const repo = await openRepository(db, {
+      // Claimed before anything opens: a signal at any moment from here closes exactly what
+      // is open by then (an open in flight is awaited first), once, and exits 0.
+      const open: { repo?: Promise<Repository>; ds?: Ds; listening?: Promise<unknown> } = {};
+      claimStopSignals(async () => {
+        await open.listening?.catch(() => undefined);
+        await open.ds?.close();
+        await (await open.repo?.catch(() => undefined))?.close();
+      });
+      const repo = await (open.repo = openRepository(db, {
         sqlite: { synchronous, backgroundCheckpoint: opts.backgroundCheckpoint !== false },
         postgres: { poolSize: opts.pgPool as number },
-      });
+      }));
       const ca = loadOrCreateCa(dataDir);
       const logger = createLogger(String(opts.logLevel));
-      const ds = createDs({
+      const ds = (open.ds = createDs({
         db: repo,
         ca,
         logger,
@@ -63,19 +73,23 @@ export function serveCommand(program: Command, env: CliEnv): void {
           dashboard: { enabled: opts.dashboard !== false },
           tls: opts.tlsCert ? { cert: readFileSync(String(opts.tlsCert), 'utf8'), key: readFileSync(String(opts.tlsKey), 'utf8') } : undefined,
         },
-      });
-      // Handlers first: whoever reads the listening line may signal at once.
-      const stopped = new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      const url = await ds.listen({ port: opts.port as number, host: String(opts.host) });
+      }));
+      const listening = ds.listen({ port: opts.port as number, host: String(opts.host) });
+      open.listening = listening;
+      let url: string;
+      try {
+        url = await listening;
+      } catch (e) {
+        await ds.close();
+        await repo.close();
+        throw e;
+      }
+      // Stopping already (a signal came while binding): the claimed close ends the process.
+      if (isStopping()) return new Promise<never>(() => undefined);
       // One machine-readable line on stdout: test harnesses wait for it to learn the port.
       env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db: describeDb(db) })}\n`);
       logger.info({ url, db: describeDb(db), dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
-      await stopped;
-      await ds.close();
-      await repo.close();
+      // Serves until a stop signal: the claimed close above shuts down and exits.
+      return new Promise<never>(() => undefined);
     });
 }

@@ -6,9 +6,8 @@ import { fleet } from '../../services/fleet.js';
 import { publicUser } from '../../services/users.js';
 import type { Organisation } from '../../store/repository.js';
 import { html, url } from '../html.js';
-import { csrfField, formatTime, notice, orgPath, page } from '../layout.js';
-import { authOf, field, orgFor, requireAdmin, type DashboardDeps } from '../plugin.js';
-import { statusBadge } from './fleet.js';
+import { csrfField, formatTime, notice, orgPath, page, statusBadge } from '../layout.js';
+import { authOf, field, orgFor, requireAdmin, type DashboardDeps } from '../route-context.js';
 
 type Params = { org: string; label: string };
 

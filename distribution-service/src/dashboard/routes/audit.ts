@@ -5,7 +5,7 @@ import { listOrganisations } from '../../services/organisations.js';
 import { listUsers, publicUser } from '../../services/users.js';
 import { html, url } from '../html.js';
 import { BASE, formatTime, page } from '../layout.js';
-import { field, orgFor, requireAdmin, type DashboardDeps } from '../plugin.js';
+import { field, orgFor, requireAdmin, type DashboardDeps } from '../route-context.js';
 
 const PAGE = 100;
 

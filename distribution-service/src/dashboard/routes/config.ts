@@ -9,7 +9,7 @@ import { publicUser } from '../../services/users.js';
 import type { Organisation } from '../../store/repository.js';
 import { html, url } from '../html.js';
 import { csrfField, formatDuration, notice, orgPath, page } from '../layout.js';
-import { authOf, field, orgFor, requireAdmin, type DashboardDeps } from '../plugin.js';
+import { authOf, field, orgFor, requireAdmin, type DashboardDeps } from '../route-context.js';
 
 export function configRoutes(app: FastifyInstance, deps: DashboardDeps): void {
   const { ctx } = deps;

@@ -2,11 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { DsError } from '../../errors.js';
 import { fleet, FLEET_STATUSES, type FleetStatus } from '../../services/fleet.js';
 import { publicUser } from '../../services/users.js';
-import { html, url, type Html } from '../html.js';
-import { formatDuration, formatTime, orgPath, page } from '../layout.js';
-import { authOf, field, orgFor, type DashboardDeps } from '../plugin.js';
-
-export const statusBadge = (s: FleetStatus): Html => html`<span class="badge status-${s}">${s}</span>`;
+import { html, url } from '../html.js';
+import { formatDuration, formatTime, orgPath, page, statusBadge } from '../layout.js';
+import { authOf, field, orgFor, type DashboardDeps } from '../route-context.js';
 
 const RENEWAL_WARNING_SECONDS = 14 * 86_400;
 

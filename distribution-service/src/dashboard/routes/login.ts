@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endSession, login, startSession } from '../../services/users.js';
 import { html } from '../html.js';
 import { BASE, page } from '../layout.js';
-import { CSRF_COOKIE, field, SESSION_COOKIE, type DashboardDeps } from '../plugin.js';
+import { CSRF_COOKIE, field, SESSION_COOKIE, type DashboardDeps } from '../route-context.js';
 
 /** Where to go after login: only a dashboard path, never another site or scheme. */
 export function safeNext(next: string | undefined): string {

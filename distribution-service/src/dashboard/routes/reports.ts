@@ -7,7 +7,7 @@ import type { Organisation } from '../../store/repository.js';
 import { renderChart } from '../charts.js';
 import { html, url, type Html } from '../html.js';
 import { orgPath, page } from '../layout.js';
-import { authOf, field, orgFor, type DashboardDeps } from '../plugin.js';
+import { authOf, field, orgFor, type DashboardDeps } from '../route-context.js';
 
 const DAY_MS = 86_400_000;
 

@@ -14,7 +14,7 @@ import {
 import type { Organisation } from '../../store/repository.js';
 import { html, url, type Html } from '../html.js';
 import { formatTime, orgPath, page } from '../layout.js';
-import { authOf, field, orgFor, type DashboardDeps } from '../plugin.js';
+import { authOf, field, orgFor, type DashboardDeps } from '../route-context.js';
 import { releaseText, versionChart } from '../version-chart.js';
 
 const PAGE_SIZE = 50;

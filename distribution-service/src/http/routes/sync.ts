@@ -23,6 +23,7 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
         method: request.method,
         path: request.url.split('?')[0]!,
         deviceId: header(request, 'x-device-id'),
+        keyId: header(request, 'x-key-id'),
         timestamp: header(request, 'x-timestamp'),
         signature: header(request, 'x-signature'),
         body: rawBody(request),
@@ -40,7 +41,7 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
       const device = authenticated.get(request)!;
       const { updateStatus, ...input } = request.body as SyncInput & { updateStatus?: UpdateStatusInput };
       const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, input);
-      if (issued) rt.keys.add(device.deviceId, device.orgId, issued);
+      if (issued) rt.keys.renewed(device.deviceId, device.orgId, issued, device.signingKey);
       // Failed versions are recorded before the offer is chosen: a reported failure is never offered again.
       const update = await syncUpdate(rt.ctx, device, { version: input.version, updateStatus });
       request.log.debug({ deviceId: device.deviceId, received: answer.ack.length, inserted }, 'sync');

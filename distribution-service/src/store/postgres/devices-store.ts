@@ -95,11 +95,16 @@ export class PgDeviceStore implements DeviceStore {
   }
 
   async addCertificate(cert: DeviceCertificate): Promise<void> {
-    await insertCertificate(this.p.pool, cert);
+    await this.p.tx(async (c) => {
+      await insertCertificate(c, cert);
+      await c.query('UPDATE device_certificates SET retired_at = $1 WHERE device_id = $2 AND key_id = $3 AND serial <> $4 AND retired_at IS NULL', [
+        cert.issuedAt, cert.deviceId, cert.keyId, cert.serial,
+      ]);
+    });
   }
 
   async liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]> {
-    return (await this.p.rows('SELECT * FROM device_certificates WHERE device_id = $1 AND not_after > $2 ORDER BY issued_at DESC', [deviceId, at])).map(toCertificate);
+    return (await this.p.rows('SELECT * FROM device_certificates WHERE device_id = $1 AND not_after > $2 AND retired_at IS NULL ORDER BY issued_at DESC', [deviceId, at])).map(toCertificate);
   }
 
   async findCertificate(serial: string): Promise<DeviceCertificate | undefined> {

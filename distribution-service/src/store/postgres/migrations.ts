@@ -82,7 +82,9 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
         certificate_pem text NOT NULL,
         issued_at text COLLATE "C" NOT NULL,
         not_before text NOT NULL,
-        not_after text COLLATE "C" NOT NULL
+        not_after text COLLATE "C" NOT NULL,
+        -- A renewal retires the device's others but the signer (SQLite migration 3).
+        retired_at text
       );
       CREATE INDEX device_certificates_device ON device_certificates (device_id, not_after);
       CREATE INDEX device_certificates_key ON device_certificates (key_id);

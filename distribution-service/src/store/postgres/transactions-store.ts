@@ -25,7 +25,8 @@ const DIMENSION_SQL: Record<ReportDimension, string> = {
  * The whole sync write as ONE statement (atomic on its own, one round trip): the batch comes
  * in as arrays; the first occurrence of an id wins; `transaction_keys` decides which ids are
  * new for this device (exact whatever their occurredAt), only those reach `transactions`;
- * the labels seen, the device status and a renewed certificate are written alongside.
+ * the labels seen, the device status and a renewed certificate (retiring the device's others
+ * but its signer) are written alongside.
  * An unknown device matches no row in `dev`, so nothing is written and `found` is 0.
  */
 const RECORD_SYNC = `
@@ -55,6 +56,9 @@ WITH dev AS (
 ), cert AS (
   INSERT INTO device_certificates (serial, device_id, key_id, public_key_pem, certificate_pem, issued_at, not_before, not_after)
   SELECT $21, $1, $22, $23, $24, $25, $26, $27 FROM dev WHERE $21::text IS NOT NULL
+), retire AS (
+  UPDATE device_certificates SET retired_at = $25
+  WHERE $21::text IS NOT NULL AND device_id = $1 AND retired_at IS NULL AND serial <> $21 AND serial <> $28
 )
 SELECT (SELECT count(*) FROM stored) AS inserted, (SELECT count(*) FROM dev) AS found`;
 
@@ -78,6 +82,7 @@ export class PgTransactionStore implements TransactionStore {
       s.version, s.os, s.uptimeSeconds, s.lastError, s.lastSyncAt, s.certSerial, s.certNotAfter,
       s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds,
       c?.serial ?? null, c?.keyId ?? null, c?.publicKeyPem ?? null, c?.certificatePem ?? null, c?.issuedAt ?? null, c?.notBefore ?? null, c?.notAfter ?? null,
+      w.retainSerial ?? c?.serial ?? null,
     ]))!;
     if (num(r.found) === 0) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
     return num(r.inserted);

@@ -27,20 +27,29 @@ parentPort.on('message', (m) => {
 
 export class BackgroundCheckpointer {
   private readonly worker: Worker;
+  /** Settles when the worker thread has ended, for whatever reason (so stop never waits on a dead worker). */
+  private readonly exited: Promise<void>;
+  private stopped: Promise<void> | undefined;
 
   constructor(path: string, intervalMs = 200) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // A failed checkpoint thread costs throughput, not data: commits fall back to the WAL.
+    this.worker.on('error', () => undefined);
     // A checkpointer must never keep the process alive on its own.
     this.worker.unref();
   }
 
-  async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    // Unref'd, the worker would not keep the process alive while we wait for its last
-    // checkpoint: the event loop would empty and the process end mid-close (exit code 13).
-    this.worker.ref();
-    this.worker.postMessage('stop');
-    await exited;
+  /** Idempotent: the last checkpoint runs once, every caller waits for the same end. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      // Unref'd, the worker would not keep the process alive while we wait for its last
+      // checkpoint: the event loop would empty and the process end mid-close (exit code 13).
+      this.worker.ref();
+      this.worker.postMessage('stop');
+      await this.exited;
+    })();
+    return this.stopped;
   }
 }

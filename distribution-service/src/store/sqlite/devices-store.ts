@@ -91,11 +91,15 @@ export class SqliteDeviceStore implements DeviceStore {
   }
 
   async addCertificate(cert: DeviceCertificate): Promise<void> {
-    insertCertificate(this.s, cert);
+    this.s.write(() => {
+      insertCertificate(this.s, cert);
+      this.s.stmt('UPDATE device_certificates SET retired_at = ? WHERE device_id = ? AND key_id = ? AND serial <> ? AND retired_at IS NULL')
+        .run(cert.issuedAt, cert.deviceId, cert.keyId, cert.serial);
+    });
   }
 
   async liveCertificates(deviceId: string, at: string): Promise<DeviceCertificate[]> {
-    const rows = this.s.stmt('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? ORDER BY issued_at DESC')
+    const rows = this.s.stmt('SELECT * FROM device_certificates WHERE device_id = ? AND not_after > ? AND retired_at IS NULL ORDER BY issued_at DESC')
       .all(deviceId, at) as Row[];
     return rows.map(toCertificate);
   }

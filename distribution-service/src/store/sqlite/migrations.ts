@@ -141,6 +141,23 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: 'certificate-retirement',
+    sql: `
+      -- A renewal retires every other certificate of the device but the one that signed the
+      -- renewing sync: at most two stay live (issue 12). Retired ones stay for the record.
+      ALTER TABLE device_certificates ADD COLUMN retired_at TEXT;
+      -- Devices that renewed without limit before this: keep their two newest.
+      UPDATE device_certificates SET retired_at = (
+        SELECT MAX(d2.issued_at) FROM device_certificates d2 WHERE d2.device_id = device_certificates.device_id
+      ) WHERE serial IN (
+        SELECT serial FROM (
+          SELECT serial, ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY issued_at DESC, serial) AS n FROM device_certificates
+        ) ranked WHERE n > 2
+      );
+    `,
+  },
 ];
 
 /**

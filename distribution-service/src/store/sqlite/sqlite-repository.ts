@@ -57,8 +57,14 @@ export class SqliteRepository implements Repository {
     this.audit = new SqliteAuditStore(s);
   }
 
-  async close(): Promise<void> {
-    await this.checkpointer?.stop();
-    this.s.db.close();
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: a shutdown that races another close waits for the same one. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.checkpointer?.stop();
+      this.s.db.close();
+    })();
+    return this.closing;
   }
 }

@@ -38,6 +38,10 @@ export class SqliteTransactionStore implements TransactionStore {
          config_version_sent = ?, next_sync_after_seconds = ? WHERE seq = ?`,
     );
     const deviceSeq = s.db.prepare('SELECT seq FROM devices WHERE id = ?').pluck();
+    const retireOthers = s.db.prepare(
+      `UPDATE device_certificates SET retired_at = @at
+       WHERE device_id = @deviceId AND retired_at IS NULL AND serial <> @issued AND serial <> @retain`,
+    );
     this.recordSyncTx = s.db.transaction((w: SyncWrite): number => {
       const seq = deviceSeq.get(w.deviceId) as number | undefined;
       if (seq === undefined) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
@@ -50,7 +54,11 @@ export class SqliteTransactionStore implements TransactionStore {
         st.version, st.os, st.uptimeSeconds, st.lastError, st.lastSyncAt, st.certSerial, st.certNotAfter,
         st.corsVersionReported, st.corsVersionSent, st.configVersionSent, st.nextSyncAfterSeconds, seq,
       );
-      if (w.certificate) insertCertificate(s, w.certificate);
+      if (w.certificate) {
+        const c = w.certificate;
+        insertCertificate(s, c);
+        retireOthers.run({ at: c.issuedAt, deviceId: c.deviceId, issued: c.serial, retain: w.retainSerial ?? c.serial });
+      }
       return inserted;
     });
   }

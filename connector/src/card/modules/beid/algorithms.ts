@@ -1,4 +1,4 @@
-import type { Algorithm } from '../../../graphql/generated/resolvers.js';
+import type { Algorithm } from '../../card-types.js';
 
 interface AlgorithmSpec {
   /** MSE:SET algorithm reference. */

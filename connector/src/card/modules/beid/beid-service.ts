@@ -1,5 +1,5 @@
-import { ConnectorError } from '../../../errors.js';
-import type { Algorithm } from '../../../graphql/generated/resolvers.js';
+import { CardError } from '../../card-error.js';
+import type { Algorithm } from '../../card-types.js';
 import type { CardAccess, CardChannel, ReaderSource } from '../../reader-types.js';
 import { splitResponse, SW_OK } from '../../apdu.js';
 import { readCardFile, cardError, derLength } from './card-file-reader.js';
@@ -28,7 +28,7 @@ export interface SignRequest {
 }
 
 export function validatePin(pin: string, field = 'pin'): void {
-  if (!PIN_FORMAT.test(pin)) throw new ConnectorError('INVALID_INPUT', `${field} must be 4 to 12 digits.`);
+  if (!PIN_FORMAT.test(pin)) throw new CardError('INVALID_INPUT', `${field} must be 4 to 12 digits.`);
 }
 
 /**
@@ -103,24 +103,24 @@ export class BeidService {
   async sign(readerId: string, req: SignRequest): Promise<Buffer> {
     const family = await this.keyFamily(readerId);
     const spec = algorithmSpec(family, req.algorithm);
-    if (!spec) throw new ConnectorError('ALGORITHM_NOT_SUPPORTED', `This card does not support ${req.algorithm}.`, { supported: algorithmsFor(family) });
+    if (!spec) throw new CardError('ALGORITHM_NOT_SUPPORTED', `This card does not support ${req.algorithm}.`, { supported: algorithmsFor(family) });
     if (req.hash.length !== spec.hashLength) {
-      throw new ConnectorError('INVALID_INPUT', `${req.algorithm} needs a ${spec.hashLength}-byte hash, got ${req.hash.length} bytes.`);
+      throw new CardError('INVALID_INPUT', `${req.algorithm} needs a ${spec.hashLength}-byte hash, got ${req.hash.length} bytes.`);
     }
     if (req.pin != null) validatePin(req.pin);
     // The non-repudiation key needs VERIFY right before each signature.
-    if (req.key === 'NON_REPUDIATION' && req.pin == null) throw new ConnectorError('PIN_REQUIRED', 'A signature needs the PIN.');
+    if (req.key === 'NON_REPUDIATION' && req.pin == null) throw new CardError('PIN_REQUIRED', 'A signature needs the PIN.');
     const keyRef = req.key === 'NON_REPUDIATION' ? KEY_NON_REPUDIATION : KEY_AUTHENTICATION;
     const { insertion, session } = this.session(readerId);
     return this.run(readerId, insertion, async (ch) => {
       if (req.pin != null) await this.verifyOnCard(ch, session, family, req.pin, req.allowLastTry);
       const mse = splitResponse(await ch.transmit(Belpic.mseSet(spec.ref, keyRef)));
       if (mse.sw === 0x6a80 || mse.sw === 0x6a86 || mse.sw === 0x6a88) {
-        throw new ConnectorError('ALGORITHM_NOT_SUPPORTED', `The card refused ${req.algorithm}.`);
+        throw new CardError('ALGORITHM_NOT_SUPPORTED', `The card refused ${req.algorithm}.`);
       }
       if (mse.sw !== SW_OK) throw cardError('to set up the signature', mse.sw);
       const r = splitResponse(await ch.transmit(Belpic.computeSignature(signatureInput(spec, req.hash))));
-      if (r.sw === 0x6982) throw new ConnectorError('PIN_REQUIRED', 'The card needs the PIN for this key.');
+      if (r.sw === 0x6982) throw new CardError('PIN_REQUIRED', 'The card needs the PIN for this key.');
       if (r.sw !== SW_OK) throw cardError('to sign', r.sw);
       return Buffer.from(r.data);
     });
@@ -131,7 +131,7 @@ export class BeidService {
   private session(readerId: string): { insertion: number; session: CardSession } {
     const insertion = this.cards.insertionOf(readerId);
     const card = this.cards.get(readerId)?.card;
-    if (card && card.module !== 'BEID') throw new ConnectorError('CARD_NOT_SUPPORTED', 'The card in this reader is not a Belgian eID card.');
+    if (card && card.module !== 'BEID') throw new CardError('CARD_NOT_SUPPORTED', 'The card in this reader is not a Belgian eID card.');
     let session = this.sessions.get(insertion);
     if (!session) {
       session = { files: new Map() };
@@ -143,7 +143,7 @@ export class BeidService {
   /** Run a card task, refusing it if another card was inserted since the session was looked up. */
   private run<T>(readerId: string, insertion: number, task: (ch: CardChannel) => Promise<T>): Promise<T> {
     return this.cards.withCard(readerId, (ch) => {
-      if (ch.insertion !== insertion) throw new ConnectorError('CARD_REMOVED', 'The card was removed during the operation.');
+      if (ch.insertion !== insertion) throw new CardError('CARD_REMOVED', 'The card was removed during the operation.');
       return task(ch);
     });
   }
@@ -173,9 +173,9 @@ export class BeidService {
   private async guardLastTry(ch: CardChannel, session: CardSession, family: KeyFamily, allowLastTry: boolean): Promise<void> {
     const tries = family === 'EC' ? await this.askTries(ch) : session.knownTries;
     if (tries !== undefined) session.knownTries = tries;
-    if (tries === 0) throw new ConnectorError('PIN_BLOCKED', 'The PIN is blocked.', { retriesLeft: 0 });
+    if (tries === 0) throw new CardError('PIN_BLOCKED', 'The PIN is blocked.', { retriesLeft: 0 });
     if (tries === 1 && !allowLastTry) {
-      throw new ConnectorError('PIN_LAST_TRY_REFUSED', 'Only one PIN try is left; set allowLastTry to use it.', { retriesLeft: 1 });
+      throw new CardError('PIN_LAST_TRY_REFUSED', 'Only one PIN try is left; set allowLastTry to use it.', { retriesLeft: 1 });
     }
   }
 
@@ -193,12 +193,12 @@ export class BeidService {
     if ((sw & 0xfff0) === 0x63c0) {
       const left = sw & 0x0f;
       session.knownTries = left;
-      if (left === 0) throw new ConnectorError('PIN_BLOCKED', 'The PIN is blocked.', { retriesLeft: 0 });
-      throw new ConnectorError('PIN_INCORRECT', `Wrong PIN; ${left} ${left === 1 ? 'try' : 'tries'} left.`, { retriesLeft: left });
+      if (left === 0) throw new CardError('PIN_BLOCKED', 'The PIN is blocked.', { retriesLeft: 0 });
+      throw new CardError('PIN_INCORRECT', `Wrong PIN; ${left} ${left === 1 ? 'try' : 'tries'} left.`, { retriesLeft: left });
     }
     if (sw === 0x6983) {
       session.knownTries = 0;
-      throw new ConnectorError('PIN_BLOCKED', 'The PIN is blocked.', { retriesLeft: 0 });
+      throw new CardError('PIN_BLOCKED', 'The PIN is blocked.', { retriesLeft: 0 });
     }
     throw cardError('the PIN operation', sw);
   }

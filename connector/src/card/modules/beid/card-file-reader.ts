@@ -1,12 +1,12 @@
 import type { CardChannel } from '../../reader-types.js';
 import { splitResponse, swHex, SW_OK } from '../../apdu.js';
 import { Belpic } from './belpic-apdus.js';
-import { ConnectorError } from '../../../errors.js';
+import { CardError } from '../../card-error.js';
 
 const MAX_FILE = 32 * 1024;
 
-export function cardError(what: string, sw?: number): ConnectorError {
-  return new ConnectorError('CARD_ERROR', `The card refused ${what}.`, sw === undefined ? {} : { sw: swHex(sw) });
+export function cardError(what: string, sw?: number): CardError {
+  return new CardError('CARD_ERROR', `The card refused ${what}.`, sw === undefined ? {} : { sw: swHex(sw) });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { Certificate } from '../../../graphql/generated/resolvers.js';
+import type { CertificateInfo as Certificate } from '../../card-types.js';
 
 /**
  * Certificate files hold one DER certificate followed by zero padding; an absent

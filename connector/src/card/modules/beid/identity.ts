@@ -1,9 +1,9 @@
 import { parseTlv } from './tlv.js';
 import { parseBirthDate, parseNumericDate } from './dates.js';
-import { ConnectorError } from '../../../errors.js';
-import type { Address, DocumentType, Identity, Sex, SpecialStatus } from '../../../graphql/generated/resolvers.js';
+import { CardError } from '../../card-error.js';
+import type { Address, DocumentType, Identity, Sex, SpecialStatus } from './beid-types.js';
 
-const malformed = (what: string) => new ConnectorError('CARD_ERROR', `The card's ${what} is malformed.`);
+const malformed = (what: string) => new CardError('CARD_ERROR', `The card's ${what} is malformed.`);
 
 const text = (b: Buffer | undefined) => (b ? b.toString('utf8').replace(/\0+$/, '').trim() : '');
 const optional = (b: Buffer | undefined) => (b && b.length > 0 ? text(b) || null : null);
