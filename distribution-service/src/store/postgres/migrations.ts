@@ -189,11 +189,16 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
 /** Any constant works; it only has to be the same for every replica of one DS. */
 const MIGRATION_LOCK = 0x43_4c_44_53; // "CLDS"
 
-/** Applies what is missing, under the advisory lock, one transaction per migration. */
-export async function migratePostgres(client: PoolClient): Promise<number[]> {
+/**
+ * Applies what is missing, under the advisory lock, one transaction per migration. `schema`
+ * (a checked identifier, already on the connection's search_path) is created first, under the
+ * lock too: CREATE SCHEMA IF NOT EXISTS itself races.
+ */
+export async function migratePostgres(client: PoolClient, schema?: string): Promise<number[]> {
   const applied: number[] = [];
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)');
     const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     for (const m of PG_MIGRATIONS) {

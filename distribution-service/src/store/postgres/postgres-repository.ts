@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Repository } from '../repository.js';
+import { isStoreUnavailable } from '../unavailable.js';
 import { PgApplicationStore } from './applications-store.js';
 import { PgAuditStore } from './audit-store.js';
 import { PgDeviceStore } from './devices-store.js';
@@ -14,6 +15,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** How often a replica checks that the coming months' partitions exist (default 6 h; 0 = never). */
   partitionCheckMs?: number;
+  /** How long to keep trying while the database is unreachable at start (default 60 s). */
+  connectTimeoutMs?: number;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -38,17 +41,25 @@ export async function openPostgresRepository(url: string, options: PostgresOptio
   // An idle connection dropped by the server (restart, failover) must not take the process down;
   // the pool replaces it and the next query reconnects.
   pool.on('error', () => undefined);
-  try {
-    const c = await pool.connect();
+  // A replica may start while PostgreSQL restarts or fails over: wait for it, within bounds.
+  const giveUpAt = Date.now() + (options.connectTimeoutMs ?? 60_000);
+  for (let attempt = 0; ; attempt++) {
     try {
-      if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await migratePostgres(c);
-    } finally {
-      c.release();
+      const c = await pool.connect();
+      try {
+        await migratePostgres(c, schema ?? undefined);
+      } finally {
+        c.release();
+      }
+      break;
+    } catch (e) {
+      if (isStoreUnavailable(e) && Date.now() < giveUpAt) {
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+        continue;
+      }
+      await pool.end();
+      throw e;
     }
-  } catch (e) {
-    await pool.end();
-    throw e;
   }
   return new PostgresRepository(new PgDb(pool), options.partitionCheckMs ?? 6 * 3600_000);
 }

@@ -62,6 +62,29 @@ WITH dev AS (
 )
 SELECT (SELECT count(*) FROM stored) AS inserted, (SELECT count(*) FROM dev) AS found`;
 
+export type Aggregate = 'transactions' | 'devices';
+
+/**
+ * One aggregate over the organisation's transactions in [from, to): partition pruning keeps
+ * it to the months asked for, and the (org_seq, occurred_at) index covers every grouped column.
+ * Exported for the report benchmark, which EXPLAINs exactly this query.
+ */
+export function groupedReportSql(q: TransactionReportQuery, aggregate: Aggregate): { sql: string; args: unknown[] } {
+  const dims = [...new Set(q.by)];
+  const args: unknown[] = [q.orgId];
+  const where = ['org_seq = (SELECT seq FROM organisations WHERE id = $1)'];
+  if (q.from !== undefined) where.push(`occurred_at >= $${args.push(q.from)}::timestamptz`);
+  if (q.to !== undefined) where.push(`occurred_at < $${args.push(q.to)}::timestamptz`);
+  if (q.label !== undefined) where.push(`label = $${args.push(q.label)}`);
+  if (q.result !== undefined) where.push(`result = $${args.push(q.result)}`);
+  const exprs = dims.map((d) => DIMENSION_SQL[d]);
+  const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
+  const agg = aggregate === 'transactions' ? 'count(*) AS count' : 'count(DISTINCT device_seq) AS devices';
+  // NULLS FIRST: SQLite's order, the one the reports are written for.
+  const group = dims.length ? `GROUP BY ${exprs.join(', ')} ORDER BY ${exprs.map((e) => `${e} NULLS FIRST`).join(', ')}` : '';
+  return { sql: `SELECT ${[...cols, agg].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`, args };
+}
+
 export class PgTransactionStore implements TransactionStore {
   constructor(private readonly p: PgDb) {}
 
@@ -89,30 +112,16 @@ export class PgTransactionStore implements TransactionStore {
   }
 
   async transactionReport(q: TransactionReportQuery): Promise<ReportRow[]> {
-    return (await this.groupedReport(q, 'count(*) AS count')).map((r) => ({ ...r, count: num(r.count) })) as ReportRow[];
+    return (await this.groupedReport(q, 'transactions')).map((r) => ({ ...r, count: num(r.count) })) as ReportRow[];
   }
 
   async activeDeviceReport(q: TransactionReportQuery): Promise<ActiveDeviceRow[]> {
-    return (await this.groupedReport(q, 'count(DISTINCT device_seq) AS devices')).map((r) => ({ ...r, devices: num(r.devices) })) as ActiveDeviceRow[];
+    return (await this.groupedReport(q, 'devices')).map((r) => ({ ...r, devices: num(r.devices) })) as ActiveDeviceRow[];
   }
 
-  /**
-   * One aggregate over the organisation's transactions in [from, to): partition pruning keeps
-   * it to the months asked for, and the (org_seq, occurred_at) index covers every grouped column.
-   */
-  private async groupedReport(q: TransactionReportQuery, aggregate: string): Promise<Row[]> {
-    const dims = [...new Set(q.by)];
-    const args: unknown[] = [q.orgId];
-    const where = ['org_seq = (SELECT seq FROM organisations WHERE id = $1)'];
-    if (q.from !== undefined) where.push(`occurred_at >= $${args.push(q.from)}::timestamptz`);
-    if (q.to !== undefined) where.push(`occurred_at < $${args.push(q.to)}::timestamptz`);
-    if (q.label !== undefined) where.push(`label = $${args.push(q.label)}`);
-    if (q.result !== undefined) where.push(`result = $${args.push(q.result)}`);
-    const exprs = dims.map((d) => DIMENSION_SQL[d]);
-    const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
-    // NULLS FIRST: SQLite's order, the one the reports are written for.
-    const group = dims.length ? `GROUP BY ${exprs.join(', ')} ORDER BY ${exprs.map((e) => `${e} NULLS FIRST`).join(', ')}` : '';
-    return this.p.rows(`SELECT ${[...cols, aggregate].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`, args);
+  private async groupedReport(q: TransactionReportQuery, aggregate: Aggregate): Promise<Row[]> {
+    const { sql, args } = groupedReportSql(q, aggregate);
+    return this.p.rows(sql, args);
   }
 
   async transactionLabels(orgId: string): Promise<string[]> {
