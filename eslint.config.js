@@ -26,6 +26,18 @@ export default tseslint.config(
     rules: {
       // Tests read JSON replies of every shape (`r.json.data.beid…`); typing each one adds nothing the assertions don't check.
       '@typescript-eslint/no-explicit-any': 'off',
+      // A skipped suite must say why and fail under CI=true: test/lib/require-service.ts does both.
+      'no-restricted-properties': [
+        'error',
+        ...['describe', 'it', 'test'].flatMap((object) =>
+          ['skip', 'skipIf', 'runIf', 'todo', 'only'].map((property) => ({
+            object,
+            property,
+            message: 'use requireService (test/lib/require-service.ts): a suite whose service is missing fails under CI=true',
+          })),
+        ),
+      ],
     },
   },
+  { files: ['test/lib/require-service.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

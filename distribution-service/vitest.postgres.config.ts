@@ -15,6 +15,7 @@ export default defineConfig({
       'test/register.test.ts',
       'test/releases.test.ts',
       'test/renewal-limits.test.ts',
+      'test/replay-and-limits.test.ts',
       'test/sync-auth.test.ts',
       'test/sync.test.ts',
     ],

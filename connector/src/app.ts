@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -6,6 +5,7 @@ import type { StartOptions } from './config/options.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, type Db } from './store/database.js';
 import { StateStore } from './store/state-store.js';
+import { ensurePrivateDir } from './store/data-dir.js';
 import { TransactionStore } from './transactions/transaction-store.js';
 import { CertStore, type ServerCredentials } from './tls/cert-store.js';
 import { OriginPolicy } from './origins/origin-policy.js';
@@ -16,6 +16,7 @@ import type { Services } from './graphql/context.js';
 import { createHandler } from './http/handler.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
+import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
@@ -48,7 +49,7 @@ export interface RunningConnector {
 
 /** Wire every part together and listen. The order follows the request path. */
 export async function startConnector(opts: StartOptions, log: Logger = createLogger(opts.logLevel)): Promise<RunningConnector> {
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(opts.dataDir);
   const db = openDatabase(join(opts.dataDir, 'connector.db'));
   const state = new StateStore(db);
   const transactions = new TransactionStore(db);
@@ -56,7 +57,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = await certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log).start();
+  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log, cardTiming(opts)).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
@@ -108,7 +109,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     log,
     useCredentials,
     ds,
-    async close() {
+    close: once(async () => {
       await ds?.scheduler.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -119,8 +120,14 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
       if (!opts.worker) removeRuntime(opts.dataDir);
       db.close();
       log.flush();
-    },
+    }),
   };
+}
+
+/** Closing twice (a signal and the supervisor's disconnect) closes once; both wait for it. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }
 
 /** `--virtual-card`: a software eID card in an in-process reader (card material kept in the data dir). */
@@ -163,4 +170,11 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   if (opts.worker) client.restore();
   else scheduler.start();
   return { client, scheduler };
+}
+
+function cardTiming(opts: StartOptions): CardTiming {
+  return {
+    apduMs: opts.cardApduTimeoutMs ?? DEFAULT_CARD_TIMING.apduMs,
+    operationMs: opts.cardOperationTimeoutMs ?? DEFAULT_CARD_TIMING.operationMs,
+  };
 }

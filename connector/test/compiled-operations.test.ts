@@ -1,5 +1,5 @@
 // The compiled-operation cache: a known document runs compiled and gives what the pipeline
-// gives; the cache stays bounded; queries and mutations are told apart for the GET rule.
+// gives; the cache stays bounded in bytes; queries and mutations are told apart for the GET rule.
 import { describe, expect, it } from 'vitest';
 import { buildSchema as buildSdl, parse } from 'graphql';
 import { CompiledOperations } from '../src/graphql/compiled-operations.js';
@@ -25,13 +25,31 @@ describe('CompiledOperations', () => {
     expect(bad.errors?.[0]?.message).toMatch(/\$n/);
   });
 
-  it('keeps at most `max` documents, dropping the oldest', () => {
-    const ops = new CompiledOperations(schema, 3);
-    const texts = ['{ a: hello(name: "1") }', '{ b: hello(name: "2") }', '{ c: hello(name: "3") }', '{ d: hello(name: "4") }'];
-    for (const t of texts) ops.add(t, undefined, parse(t), 'query', undefined);
-    expect(ops.size).toBe(3);
-    expect(ops.get(texts[0]!, undefined)).toBeUndefined();
-    expect(ops.get(texts[3]!, undefined)).toBeDefined();
+  it('keeps what fits its byte budget, dropping the least recently used; runs a huge one without keeping it', async () => {
+    const probe = new CompiledOperations(schema);
+    probe.add('{ a: hello(name: "1") }', undefined, parse('{ a: hello(name: "1") }'), 'query', undefined);
+    const one = probe.bytes;
+    expect(one).toBeGreaterThan(0);
+    // Room for four documents of this size (no entry may take more than a quarter of the budget).
+    const budget = Math.floor(one * 4.5);
+    const ops = new CompiledOperations(schema, budget);
+    const texts = ['a', 'b', 'c', 'd', 'e'].map((n, i) => `{ ${n}: hello(name: "${i}") }`);
+    const add = (t: string) => ops.add(t, undefined, parse(t), 'query', undefined);
+    for (const t of texts.slice(0, 4)) add(t);
+    expect(ops.size).toBe(4);
+    expect(ops.get(texts[0]!, undefined)).toBeDefined(); // now the most recently used
+    add(texts[4]!);
+    expect(ops.size).toBe(4);
+    expect(ops.bytes).toBeLessThanOrEqual(budget);
+    expect(ops.get(texts[1]!, undefined)).toBeUndefined();
+    expect(ops.get(texts[0]!, undefined)).toBeDefined();
+    expect(ops.get(texts[4]!, undefined)).toBeDefined();
+    // A 100 KB string literal is inlined in the generated code: far past a quarter of the budget.
+    const huge = `{ hello(name: "${'x'.repeat(100_000)}") }`;
+    const op = ops.add(huge, undefined, parse(huge), 'query', undefined)!;
+    expect(op.stringify(await op.run({}, {}))).toContain('hello x');
+    expect(ops.get(huge, undefined)).toBeUndefined();
+    expect(ops.size).toBe(4);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/log/logger.js';
-import { startTestConnector } from './helpers/test-connector.js';
+import { startTestConnector, APP_ORIGIN } from './helpers/test-connector.js';
 
 describe('logging', () => {
   it('redacts PINs, payloads and identity fields wherever they appear', () => {
@@ -24,6 +24,32 @@ describe('logging', () => {
       expect(lines[1]).toMatchObject({ op: 'Pin' });
       expect(t.logs()).not.toContain('4321-secret');
       expect(t.logs()).not.toContain('98765432');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('logs a page\'s operation name only when it is a short, well-formed Name; a 1 MB one leaves a short line', async () => {
+    const t = await startTestConnector({ maxBodyBytes: 4 * 1024 * 1024 });
+    try {
+      const huge = 'A'.repeat(1024 * 1024);
+      const cases = [
+        { operationName: huge, query: '{ info { version } }' }, // 400: no such operation
+        { operationName: `${'B'.repeat(64)}x`, query: '{ info { version } }' },
+        { operationName: 'Bad\nName', query: '{ info { version } }' },
+        { query: `query ${'C'.repeat(100_000)} { info { version } }` }, // 200, named in the document
+        { operationName: 'Short', query: '{ info { version } }' }, // 400, well-formed: logged
+      ];
+      const statuses: number[] = [];
+      for (const c of cases) {
+        const r = await t.call({ body: JSON.stringify(c), headers: { origin: APP_ORIGIN, 'content-type': 'application/json' } });
+        statuses.push(r.status);
+      }
+      expect(statuses).toEqual([400, 400, 400, 200, 400]);
+      const lines = t.logs().trim().split('\n');
+      for (const l of lines) expect(l.length).toBeLessThan(1024);
+      const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+      expect(requests.map((l) => l.op)).toEqual([undefined, undefined, undefined, undefined, 'Short']);
     } finally {
       await t.close();
     }

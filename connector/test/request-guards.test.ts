@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { startTestConnector, APP_ORIGIN, APP_LABEL, type TestConnector } from './helpers/test-connector.js';
 import { gql } from './helpers/https-client.js';
 import { localTokenPath } from '../src/local-token.js';
+import { connect as tlsConnect } from 'node:tls';
 
 const INFO = '{ info { version label } }';
 let t: TestConnector;
@@ -50,9 +51,14 @@ describe('origin guard and CORS', () => {
     ['null origin', 'null'],
     ['bare wildcard domain', 'https://partner.example'],
     ['wildcard over http', 'http://shop.partner.example'],
+    ['the wildcard entry itself, sent literally', 'https://*.partner.example'],
+    ['a literal star below the wildcard', 'https://*.shop.partner.example'],
     ['malformed', 'https://app.example.com/path'],
     ['garbage', '::::'],
     ['trailing slash', 'https://app.example.com/'],
+    // The wildcard entry written as an Origin is not a sub-domain of it.
+    ['literal wildcard', 'https://*.partner.example'],
+    ['wildcard-looking label', 'https://*x.partner.example'],
   ])('refuses %s with 403, no CORS headers, nothing executed', async (_name, origin) => {
     const before = t.logs().length;
     const r = await post(origin);
@@ -157,6 +163,45 @@ describe('host guard (DNS rebinding)', () => {
   });
 });
 
+describe('repeated headers', () => {
+  /** A raw HTTP/1.1 request over TLS: Node's client would not send a header twice. */
+  const raw = (head: string, body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const s = tlsConnect({ host: '127.0.0.1', port: t.port, servername: 'localhost', ca: t.ca }, () => {
+        s.end(`${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      });
+      let text = '';
+      s.on('data', (c) => (text += c));
+      s.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), text }));
+      s.on('error', reject);
+    });
+  const request = (lines: string[]) =>
+    `POST /graphql HTTP/1.1\r\n${lines.join('\r\n')}\r\ncontent-type: application/json\r\n`;
+
+  it('answers one Host header and refuses two with 400, whichever comes first', async () => {
+    const ok = await raw(request([`host: localhost:${t.port}`, `origin: ${APP_ORIGIN}`]), gql(INFO));
+    expect(ok.status).toBe(200);
+    for (const hosts of [[`localhost:${t.port}`, 'attacker.example'], ['attacker.example', `localhost:${t.port}`], [`localhost:${t.port}`, `localhost:${t.port}`]]) {
+      const r = await raw(request([...hosts.map((h) => `host: ${h}`), `origin: ${APP_ORIGIN}`]), gql(INFO));
+      expect(r.status).toBe(400);
+      expect(r.text).toContain('"code":"BAD_REQUEST"');
+      expect(r.text).not.toContain('"data"');
+    }
+  });
+
+  it('refuses a repeated Origin, Authorization or T1C-Tag with 400', async () => {
+    for (const lines of [
+      [`origin: ${APP_ORIGIN}`, `origin: ${APP_ORIGIN}`],
+      [`origin: ${APP_ORIGIN}`, 'authorization: Bearer a', 'authorization: Bearer b'],
+      [`origin: ${APP_ORIGIN}`, 't1c-tag: a', 't1c-tag: b'],
+    ]) {
+      const r = await raw(request([`host: localhost:${t.port}`, ...lines]), gql(INFO));
+      expect(r.status).toBe(400);
+      expect(r.text).toContain('"code":"BAD_REQUEST"');
+    }
+  });
+});
+
 describe('limits', () => {
   it('refuses an oversized body with 413', async () => {
     const big = gql(`{ info { version } } # ${'x'.repeat(20_000)}`);
@@ -234,6 +279,31 @@ describe('rate limit', () => {
       expect(refused.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
       const other = await limited.call({ body: gql(INFO), headers: { origin: 'https://other.example', 'content-type': 'application/json' } });
       expect(other.status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts every sub-domain of a wildcard entry against that entry', async () => {
+    const limited = await startTestConnector({
+      rateLimit: 2,
+      origins: [
+        { origin: 'https://*.wild.test', label: 'wild' },
+        { origin: APP_ORIGIN, label: APP_LABEL },
+      ],
+    });
+    try {
+      const from = (origin: string) => limited.call({ body: gql(INFO), headers: { origin, 'content-type': 'application/json' } });
+      // Burst of 4 (twice the rate) for the whole entry, whatever sub-domain asks.
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await from(`https://s${i}.wild.test`)).status);
+      expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6);
+      const refused = await from('https://fresh.wild.test');
+      expect(refused.status).toBe(429);
+      expect(refused.json.errors[0].extensions.code).toBe('RATE_LIMITED');
+      // Another entry has its own budget.
+      expect((await from(APP_ORIGIN)).status).toBe(200);
     } finally {
       await limited.close();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
@@ -72,5 +72,30 @@ describe('local CA and leaf', () => {
     expect(await handshake('TLSv1.3')).toBe('TLSv1.3');
     expect(await handshake('TLSv1.2')).toBe('TLSv1.2');
     await expect(handshake('TLSv1.1')).rejects.toThrow();
+  });
+
+  it('offers TLS 1.2 only with ECDHE and AEAD suites (openssl s_client)', async () => {
+    // Asynchronous: the connector answers from this same process.
+    const handshake = (cipher: string) =>
+      new Promise<{ ok: boolean; out: string }>((resolve) => {
+        const child = execFile(
+          'openssl',
+          ['s_client', '-connect', `127.0.0.1:${t.port}`, '-servername', 'localhost', '-tls1_2', '-cipher', cipher, '-brief'],
+          { encoding: 'utf8', timeout: 10_000 },
+          (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}` }),
+        );
+        child.stdin?.end();
+      });
+    // Not forward-secret (RSA key exchange), CBC with ECDHE, and CBC without either: refused.
+    for (const weak of ['AES128-SHA', 'AES256-GCM-SHA384', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384', 'DHE-RSA-AES128-GCM-SHA256']) {
+      const r = await handshake(weak);
+      expect({ weak, ok: r.ok }).toEqual({ weak, ok: false });
+      expect(r.out).toMatch(/handshake failure|no cipher|alert/i);
+    }
+    for (const good of ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305']) {
+      const r = await handshake(good);
+      expect({ good, ok: r.ok, out: r.out }).toMatchObject({ good, ok: true });
+      expect(r.out).toContain(`Ciphersuite: ${good}`);
+    }
   });
 });

@@ -13,9 +13,10 @@
  *     --key ec|rsa --ids v4|v7 --sqlite-synchronous NORMAL|FULL --no-background-checkpoint --profile DIR
  *     --backend sqlite|postgres --replicas N --json]
  */
+import { keyIdOf, SIGNATURE_HEADERS, stringToSign } from '@cardlink/ds-protocol';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createHash, randomUUID, sign } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,9 +182,10 @@ function presign(devices: Device[], count: number, startTs: number): { body: str
       corsVersion: d.corsVersion,
       transactions,
     });
-    const hash = createHash('sha256').update(body).digest('base64');
-    const signature = sign('sha256', Buffer.from(`POST\n/v1/sync\n${ts}\n${hash}`), d.key.privateKey).toString('base64');
-    reqs.push({ body, headers: { 'content-type': 'application/json', 'x-device-id': d.id, 'x-timestamp': ts, 'x-signature': signature } });
+    const signature = sign('sha256', stringToSign('POST', '/v1/sync', ts, body), d.key.privateKey).toString('base64');
+    const keyId = keyIdOf(d.key.publicKey.export({ type: 'spki', format: 'der' }));
+    const H = SIGNATURE_HEADERS;
+    reqs.push({ body, headers: { 'content-type': 'application/json', [H.deviceId]: d.id, [H.keyId]: keyId, [H.timestamp]: ts, [H.signature]: signature } });
   }
   return reqs;
 }

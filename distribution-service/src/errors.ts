@@ -4,6 +4,7 @@
  */
 export type DsErrorCode =
   | 'INVALID_JSON'
+  | 'JSON_TOO_DEEP'
   | 'INVALID_REQUEST'
   | 'INVALID_CSR'
   | 'CSR_KEY_NOT_ALLOWED'
@@ -32,6 +33,7 @@ export type DsErrorCode =
 
 export const httpStatusOf: Record<DsErrorCode, number> = {
   INVALID_JSON: 400,
+  JSON_TOO_DEEP: 400,
   INVALID_REQUEST: 400,
   INVALID_CSR: 400,
   CSR_KEY_NOT_ALLOWED: 400,

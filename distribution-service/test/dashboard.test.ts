@@ -516,3 +516,44 @@ describe('connector versions and update status', () => {
     expect(anonymous.location).toBe(`/dashboard/login?next=${encodeURIComponent(VERSIONS)}`);
   });
 });
+
+describe('billing CSV: formula-leading cells (CSV injection)', () => {
+  // An organisation of its own; labels and tags may start with '-', the only formula lead
+  // their character set allows (=, +, @, tab and CR are covered by test/csv.test.ts).
+  const REPORTS = '/dashboard/orgs/initech/reports';
+  const QUERY = 'submitted=1&model=transactions&from=2025-10-01&to=2025-10-31&period=range&byLabel=1&byTag=1';
+
+  beforeAll(async () => {
+    const ctx = h.ds.services;
+    await organisations.createOrganisation(ctx, 'initech');
+    await applications.createApplication(ctx, { org: 'initech', label: '-2-1' });
+    const { token } = await tokens.createInstallToken(ctx, { org: 'initech' });
+    const device = await register(h, newKey('ec'), token);
+    await sync(device, {
+      transactions: [
+        tx({ label: '-2-1', tag: '-1', useCase: 'SIGNATURE', occurredAt: '2025-10-05T10:00:00Z' }),
+        tx({ label: '-2-1', tag: 'plain', useCase: 'SIGNATURE', occurredAt: '2025-10-05T10:00:00Z' }),
+      ],
+    });
+  });
+
+  it('neutralises them with a quote prefix in a quoted field, in the dashboard download and in ds report billing alike', async () => {
+    const csv = await admin.get(`${REPORTS}.csv?${QUERY}`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.split('\r\n');
+    expect(lines[1]).toBe(`2025-10-01/2025-10-31,"'-2-1","'-1",0,0,1,0,0,0,0,1`);
+    expect(lines[2]).toBe(`2025-10-01/2025-10-31,"'-2-1",plain,0,0,1,0,0,0,0,1`);
+    // No field of the file starts a formula once parsed.
+    for (const cell of parseCsv(csv.text).flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    // The page itself shows the label as it is.
+    expect((await admin.get(`${REPORTS}?${QUERY}`)).text).toContain('>-2-1<');
+
+    let out = '';
+    const code = await runCli(
+      ['report', 'billing', '--org', 'initech', '--from', '2025-10-01', '--to', '2025-10-31', '--period', 'range', '--by', 'label,tag', '--db', h.dbArg],
+      { out: (t) => void (out += t), err: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(out).toBe(csv.text);
+  });
+});

@@ -4,18 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IncomingTransaction } from '../src/domain/transaction.js';
+import type { Transaction as IncomingTransaction } from '@cardlink/ds-protocol';
 import type { DeviceCertificate } from '../src/store/devices.js';
 import { openPostgresRepository } from '../src/store/postgres/postgres-repository.js';
 import type { Repository } from '../src/store/repository.js';
 import type { DeviceStatus } from '../src/store/transactions.js';
-import { BACKENDS, openTestStore, testPostgresUrl, type TestStore } from './support/backends.js';
+import { listening, requireService } from '../../test/lib/require-service.js';
+import { BACKENDS, openTestStore, testPostgresUrl, type Backend, type TestStore } from './support/backends.js';
 
 /**
  * The store contract, one suite for both backends: what the services rely on and the HTTP
  * tests do not reach directly (exact dedupe whatever the occurredAt, report order, atomic
- * counters and token uses under concurrency). PostgreSQL is skipped only outside CI when no
- * cluster was started; under CI=true testPostgresUrl() throws instead.
+ * counters and token uses under concurrency). Without a PostgreSQL cluster its suites fail
+ * under CI=true and are skipped, saying so, elsewhere (requireService).
  */
 const dir = mkdtempSync(join(tmpdir(), 'ds-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,17 +55,21 @@ async function seed(repo: Repository, orgName = 'acme', devices = 2): Promise<{ 
 const sync = (repo: Repository, deviceId: string, orgId: string, transactions: IncomingTransaction[]) =>
   repo.transactions.recordSync({ deviceId, orgId, receivedAt: T0, status: status(T0), transactions });
 
-describe.each(BACKENDS)('store contract on %s', (backend) => {
-  const available = backend === 'sqlite' || testPostgresUrl() !== undefined;
+const pgUrl = testPostgresUrl();
+const pgAvailable = pgUrl !== undefined && (await listening(Number(new URL(pgUrl).port || 5432), new URL(pgUrl).hostname));
+const withPostgres = requireService('PostgreSQL (CARDLINK_TEST_PG_URL)', pgAvailable, 'bash scripts/services.sh postgres');
+const suiteFor = (backend: Backend) => (backend === 'sqlite' ? describe : withPostgres);
+
+for (const backend of BACKENDS) suiteFor(backend)(`store contract on ${backend}`, () => {
   let s: TestStore;
   beforeEach(async () => {
-    if (available) s = await openTestStore(backend, mkdtempSync(join(dir, `${backend}-`)));
+    s = await openTestStore(backend, mkdtempSync(join(dir, `${backend}-`)));
   });
   afterEach(async () => {
-    if (available) await s.close();
+    await s?.close();
   });
 
-  it.skipIf(!available)('stores each (device, id) exactly once: repeats in a batch, replays, the same id at another time or month', async () => {
+  it('stores each (device, id) exactly once: repeats in a batch, replays, the same id at another time or month', async () => {
     const { orgId, deviceIds: [a, b] } = await seed(s.repo);
     expect(await sync(s.repo, a!, orgId, [tx('t1'), tx('t2'), tx('t1', { label: 'other' })])).toBe(2);
     expect(await sync(s.repo, a!, orgId, [tx('t1'), tx('t2')])).toBe(0);
@@ -79,13 +84,13 @@ describe.each(BACKENDS)('store contract on %s', (backend) => {
     expect((await s.repo.devices.findDevice(a!))).toMatchObject({ lastSyncAt: T0, uptimeSeconds: 5, nextSyncAfterSeconds: 600 });
   });
 
-  it.skipIf(!available)('refuses a sync of an unknown device with NOT_FOUND and stores nothing', async () => {
+  it('refuses a sync of an unknown device with NOT_FOUND and stores nothing', async () => {
     const { orgId } = await seed(s.repo);
     await expect(sync(s.repo, 'no-such-device', orgId, [tx('x')])).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await s.repo.transactions.countTransactions()).toBe(0);
   });
 
-  it.skipIf(!available)('reports grouped in dimension order (no tag first, byte order), filtered by time, label and result; distinct devices; installs', async () => {
+  it('reports grouped in dimension order (no tag first, byte order), filtered by time, label and result; distinct devices; installs', async () => {
     const { orgId, deviceIds: [a, b] } = await seed(s.repo);
     const other = await seed(s.repo, 'globex', 1);
     await sync(s.repo, a!, orgId, [
@@ -127,7 +132,7 @@ describe.each(BACKENDS)('store contract on %s', (backend) => {
     expect(await s.repo.transactions.transactionLabels(orgId)).toEqual(['bank', 'shop']);
   });
 
-  it.skipIf(!available)('lets only one of several racing registrations take the last use of a token', async () => {
+  it('lets only one of several racing registrations take the last use of a token', async () => {
     const { orgId } = await seed(s.repo, 'acme', 0);
     const tokenId = randomUUID();
     await s.repo.devices.createInstallToken({ id: tokenId, orgId, tokenHash: randomUUID(), createdAt: T0, expiresAt: null, maxUses: 1, uses: 0 });
@@ -145,7 +150,7 @@ describe.each(BACKENDS)('store contract on %s', (backend) => {
     expect(await s.repo.devices.listDevices(orgId)).toHaveLength(1);
   });
 
-  it.skipIf(!available)('counts login failures atomically and keeps one secret per name', async () => {
+  it('counts login failures atomically and keeps one secret per name', async () => {
     const counts = await Promise.all(Array.from({ length: 20 }, () => s.repo.users.recordLoginFailure('acct:x', T0)));
     expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect((await s.repo.users.getLoginThrottle('acct:x'))?.failures).toBe(20);
@@ -153,7 +158,7 @@ describe.each(BACKENDS)('store contract on %s', (backend) => {
     expect(new Set(secrets).size).toBe(1);
   });
 
-  it.skipIf(!available)('writes a change and its audit line together, and refuses a duplicate label with CONFLICT', async () => {
+  it('writes a change and its audit line together, and refuses a duplicate label with CONFLICT', async () => {
     const { orgId } = await seed(s.repo, 'acme', 0);
     const audit = { at: T0, actor: 'cli:test', orgId, action: 'app.create', target: 'shop' };
     await s.repo.applications.createApplication({ id: randomUUID(), orgId, label: 'shop', name: 'Shop', createdAt: T0 }, audit);
@@ -165,10 +170,10 @@ describe.each(BACKENDS)('store contract on %s', (backend) => {
   });
 });
 
-describe('PostgreSQL only', () => {
-  const base = testPostgresUrl();
+withPostgres('PostgreSQL only', () => {
+  const base = pgUrl;
 
-  it.skipIf(!base)('applies each migration once when replicas start together (advisory lock)', async () => {
+  it('applies each migration once when replicas start together (advisory lock)', async () => {
     const schema = `ds_race_${randomUUID().slice(0, 8)}`;
     const u = new URL(base!);
     u.searchParams.set('schema', schema);

@@ -72,6 +72,7 @@ describe('SQLite storage', () => {
       { version: 1, name: 'initial' },
       { version: 2, name: 'dashboard' },
       { version: 3, name: 'certificate-retirement' },
+      { version: 4, name: 'seen-requests' },
     ]);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();

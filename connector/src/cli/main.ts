@@ -6,6 +6,11 @@ import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
 import { OptionError } from '../config/options.js';
 import { CONNECTOR_VERSION } from '../version.js';
+import { claimStopSignals, installStopSignals, isStopping, releaseStopSignals } from './stop-signals.mjs';
+import type { RunningConnector } from '../app.js';
+
+// A staged release bundle runs without bin/connector.mjs: install the stop handlers here too.
+if (process.argv[2] === 'start') installStopSignals();
 
 const program = new Command('connector')
   .description('Cardlink local smart-card connector')
@@ -16,25 +21,28 @@ const program = new Command('connector')
   .addCommand(
     startCommand(async (opts) => {
       if (opts.supervise) {
+        // The supervisor installs its own handlers (it stops its workers first).
+        releaseStopSignals();
         const { runSupervisor } = await import('../supervisor/run.js');
         await runSupervisor(opts);
         return;
       }
+      // Claim the stop signals before anything is opened: a signal during start-up waits for
+      // the start to finish (or fail), then closes what it opened, once, and exits 0.
+      const start: { promise?: Promise<RunningConnector> } = {};
+      claimStopSignals(async () => {
+        const running = await start.promise?.catch(() => undefined);
+        running?.log.info('stopping');
+        await running?.close();
+      });
       const { startConnector } = await import('../app.js');
-      const running = await startConnector(opts);
+      start.promise = startConnector(opts);
+      const running = await start.promise.catch((e: unknown) => {
+        // Stopped while starting: the claimed close exits 0 once the start has settled.
+        if (isStopping()) return new Promise<never>(() => undefined);
+        throw e;
+      });
       if (opts.worker) (await import('../supervisor/worker.js')).runAsWorker(running, opts);
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        running.log.info({ signal }, 'stopping');
-        running.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
       if (!opts.worker) process.stdout.write(`connector ready on ${running.url}/graphql\n`);
     }),
   )
@@ -47,7 +55,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof OptionError || (e as { code?: string }).code === 'INVALID_ORIGIN_ENTRY') {
+  const code = (e as { code?: string }).code;
+  if (e instanceof OptionError || code === 'INVALID_ORIGIN_ENTRY' || code === 'DATA_DIR_UNSAFE') {
     process.stderr.write(`connector: ${(e as Error).message}\n`);
     process.exit(2);
   }

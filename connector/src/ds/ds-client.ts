@@ -7,7 +7,6 @@ import type { StateStore } from '../store/state-store.js';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { OriginPolicy } from '../origins/origin-policy.js';
 import type { CertStore, ServerCredentials } from '../tls/cert-store.js';
-import { compileEntry, type OriginEntry } from '../origins/allow-list.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { DsHttp } from './ds-http.js';
 import { DsRequestError } from './ds-http.js';
@@ -15,7 +14,19 @@ import { createKeyAndCsr, csrForKey } from './device-key.js';
 import { signedHeaders } from './request-signature.js';
 import { refuseCertificate } from './certificate-check.js';
 import type { UpdateHooks } from '../update/agent.js';
-import { MAX_BATCH, type CorsPayload, type DsConfigPayload, type RegisterResponse, type RenewalWindow, type SyncRequest, type SyncResponse } from './ds-protocol.js';
+import {
+  compileOriginEntry,
+  LOG_LEVELS,
+  MAX_BATCH,
+  RegisterResponse,
+  SyncResponse,
+  type ConfigPayload,
+  type CorsPayload,
+  type OriginEntry,
+  type RenewalWindow,
+  type SyncRequest,
+} from '@cardlink/ds-protocol';
+import { Value } from '@sinclair/typebox/value';
 
 export const STATE = {
   deviceId: 'ds.deviceId',
@@ -83,8 +94,8 @@ export class DsClient {
     if (cors?.entries) this.d.origins.setDsEntries(validEntries(cors.entries, this.d.log));
   }
 
-  config(): DsConfigPayload | undefined {
-    return this.d.state.get<DsConfigPayload>(STATE.config);
+  config(): ConfigPayload | undefined {
+    return this.d.state.get<ConfigPayload>(STATE.config);
   }
 
   /** First start: install token + CSR -> device id and certificate. Retry-safe (same key). */
@@ -102,6 +113,7 @@ export class DsClient {
     }
     const body = JSON.stringify({ installToken: this.d.installToken, csr, version: this.d.version, os: OS });
     const res = await this.d.http.post<RegisterResponse>('/v1/register', body);
+    if (!Value.Check(RegisterResponse, res)) throw new DsRequestError('DS_BAD_RESPONSE', 'registration answer is malformed');
     const root = res.caChain.at(-1);
     if (!root) throw new DsRequestError('DS_BAD_RESPONSE', 'registration answer has no CA chain');
     const reason = refuseCertificate({ pem: res.certificate, caChain: res.caChain }, keyPem, root, this.now());
@@ -137,7 +149,7 @@ export class DsClient {
     let res: SyncResponse;
     try {
       res = await this.d.http.post<SyncResponse>('/v1/sync', body, signedHeaders(deviceId, '/v1/sync', body, creds.key));
-      if (!res || !Array.isArray(res.ack) || typeof res.cors?.version !== 'number') {
+      if (!Value.Check(SyncResponse, res)) {
         throw new DsRequestError('DS_BAD_RESPONSE', 'sync answer is malformed');
       }
     } catch (e) {
@@ -212,7 +224,7 @@ export class DsClient {
     this.d.useCredentials(creds);
   }
 
-  private apply(cors: CorsPayload | undefined, config: DsConfigPayload | undefined, renewal: RenewalWindow | undefined): void {
+  private apply(cors: CorsPayload | undefined, config: ConfigPayload | undefined, renewal: RenewalWindow | undefined): void {
     if (cors && !cors.unchanged && Array.isArray(cors.entries)) {
       const entries = validEntries(cors.entries, this.d.log);
       this.d.origins.setDsEntries(entries);
@@ -220,7 +232,7 @@ export class DsClient {
     }
     if (config && typeof config.version === 'number') {
       this.d.state.set(STATE.config, config);
-      if (config.logLevel && ['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(config.logLevel)) this.d.log.level = config.logLevel;
+      if (config.logLevel && LOG_LEVELS.includes(config.logLevel)) this.d.log.level = config.logLevel;
     }
     const creds = this.d.certs.load();
     if (renewal && creds && Number.isFinite(Date.parse(renewal.windowStart)) && Number.isFinite(Date.parse(renewal.windowEnd))) {
@@ -235,7 +247,7 @@ function validEntries(entries: unknown[], log: Logger): OriginEntry[] {
   for (const e of entries) {
     const o = e as OriginEntry;
     try {
-      compileEntry(o);
+      compileOriginEntry(o);
       out.push({ origin: o.origin, label: o.label });
     } catch {
       log.warn('DS sent a malformed origin entry; ignored');

@@ -131,7 +131,7 @@ export async function openFolder(realRoot: string, segments: readonly string[], 
       let st = await lstatOrNull(path);
       if (st === null) {
         if (!opts.create) throw new ConnectorError('FILE_NOT_FOUND', 'The sub-folder does not exist.');
-        await mkdir(path, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
+        await mkdir(path).catch((e: NodeJS.ErrnoException) => {
           if (e.code !== 'EEXIST') throw fsError(e);
         });
         st = await lstatOrNull(path);
@@ -161,8 +161,9 @@ export async function openFileIn(realRoot: string, folder: OpenedFolder, name: s
   return openRegularFile(realRoot, path);
 }
 
-/** Checked again after writing: the folder written into is still inside the root. */
-export async function folderStillInside(realRoot: string, folder: OpenedFolder): Promise<boolean> {
+/** Checked again after writing: is the folder written into still inside the root, or gone? */
+export async function folderPlace(realRoot: string, folder: OpenedFolder): Promise<'inside' | 'outside' | 'gone'> {
   const where = await whereIs(folder.handle, folder.at).catch(() => null);
-  return where !== null && isInside(realRoot, where);
+  if (where === null) return 'gone';
+  return isInside(realRoot, where) ? 'inside' : 'outside';
 }

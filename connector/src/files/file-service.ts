@@ -5,8 +5,8 @@ import { Transform, type Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { CREATE_FLAGS } from '../fs/descriptor.js';
 import type { FileTypeMapping, FileTypeRegistry } from './file-types.js';
-import { writeAll } from './write-file.js';
-import { folderStillInside, openFileIn, openFolder, type OpenedFile } from './confined-open.js';
+import { holdErrors, writeAll } from './write-file.js';
+import { folderPlace, openFileIn, openFolder, type OpenedFile } from './confined-open.js';
 import { fileName, fsError, isInside, mappedRoot, relativePath, resolveInside, subfolderSegments } from './safe-path.js';
 
 export interface FileEntryValue {
@@ -131,6 +131,7 @@ export class FileService {
     const asked = opts.name === null || opts.name === undefined ? undefined : fileName(opts.name);
     await this.precheck(t, segments, asked, overwrite);
     const incoming = await file();
+    holdErrors(incoming.stream);
     const name = asked ?? fileName(incoming.filename);
     if (!asked) await this.precheck(t, segments, name, overwrite);
 
@@ -157,9 +158,11 @@ export class FileService {
       await place(tmp, final, overwrite);
       tmpExists = false;
       const st = await lstat(final);
-      if (!(await folderStillInside(realRoot, folder))) {
-        // The folder was moved out while the file was written: take back what was put there.
+      const where = await folderPlace(realRoot, folder);
+      if (where !== 'inside') {
+        // The folder was moved out (or removed) while the file was written: take back what was put there.
         if (st.ino === ino) await unlink(final).catch(() => {});
+        if (where === 'gone') throw new ConnectorError('FILE_NOT_FOUND', 'The folder was removed while the file was written.');
         throw new ConnectorError('PATH_NOT_ALLOWED', "The folder was moved out of the type's folder while the file was written.");
       }
       return { name, path: relativePath(segments, name), size: st.size, modifiedAt: st.mtime.toISOString(), directory: false };

@@ -17,3 +17,13 @@ export async function writeAll(source: Readable, limit: Transform, handle: FileH
   });
   await handle.sync();
 }
+
+/**
+ * A source handed over before its consumer is ready (folders and files are opened first)
+ * must not take the process down if it fails meanwhile: its error is kept by the stream and
+ * reported by the pipeline of `writeAll` once it runs.
+ */
+export function holdErrors<T extends Readable>(source: T): T {
+  source.on('error', () => {});
+  return source;
+}

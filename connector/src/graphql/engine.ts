@@ -1,12 +1,13 @@
 import { envelop, useEngine, useSchema } from '@envelop/core';
 import { useParserCache } from '@envelop/parser-cache';
 import { useValidationCache } from '@envelop/validation-cache';
-import { buildSchema as buildSdlSchema, execute, isObjectType, parse, specifiedRules, subscribe, validate, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { buildSchema as buildSdlSchema, type DocumentNode, type GraphQLError, execute, isObjectType, parse, specifiedRules, subscribe, validate, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { typeDefs } from './generated/type-defs.js';
 import { createResolvers } from './resolvers/index.js';
 import { useQueryLimits, type QueryLimits, DEFAULT_QUERY_LIMITS } from './plugins/use-query-limits.js';
 import { createErrorMask, useErrorCodes } from './plugins/use-error-codes.js';
 import { CompiledOperations } from './compiled-operations.js';
+import { byteBudgetCache, documentBytes, errorsBytes, DEFAULT_CACHE_BUDGETS, type CacheBudgets } from './cache-budget.js';
 import type { Resolvers } from './generated/resolvers.js';
 
 type FieldResolver = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
@@ -38,28 +39,35 @@ export interface EngineOptions {
   limits?: QueryLimits;
   onUnexpectedError: (e: unknown) => void;
   schema?: GraphQLSchema;
+  cacheBudgets?: CacheBudgets;
 }
 
 /**
  * The GraphQL pipeline as envelop plugins, one concern each: engine, schema, limits, parse
- * and validation caches, error codes. It admits each new document once; queries and
+ * and validation caches (bounded in bytes), error codes. It admits each new document once; queries and
  * mutations then run compiled (graphql-jit) from `operations`, with the same error mask.
  * Subscriptions run through the pipeline.
  */
 export function createEngine(opts: EngineOptions) {
   const schema = opts.schema ?? buildSchema();
   const mask = createErrorMask(opts.onUnexpectedError);
+  const budgets = opts.cacheBudgets ?? DEFAULT_CACHE_BUDGETS;
+  const caches = {
+    documents: byteBudgetCache<DocumentNode>(budgets.parse, documentBytes),
+    parseErrors: byteBudgetCache<Error>(budgets.parse / 8, (e) => errorsBytes([e as GraphQLError])),
+    validation: byteBudgetCache<readonly GraphQLError[]>(budgets.validation, errorsBytes),
+  };
   const pipeline = envelop({
     plugins: [
       useEngine({ parse, validate, execute, subscribe, specifiedRules }),
       useSchema(schema),
       useQueryLimits(opts.limits ?? DEFAULT_QUERY_LIMITS),
-      useParserCache(),
-      useValidationCache(),
+      useParserCache({ documentCache: caches.documents, errorCache: caches.parseErrors }),
+      useValidationCache({ cache: caches.validation }),
       useErrorCodes(mask),
     ],
   });
-  return { pipeline, operations: new CompiledOperations(schema), mask };
+  return { pipeline, operations: new CompiledOperations(schema, budgets.compiled), mask, caches };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

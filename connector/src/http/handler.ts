@@ -10,6 +10,9 @@ import { createHostGuard } from './guards/host-guard.js';
 import { identifyCaller, type Caller } from './guards/caller.js';
 import { parseTag } from './guards/tag.js';
 import { createRateLimiter } from './guards/rate-limit.js';
+import { createStreamLimiter } from './guards/stream-limit.js';
+import { refuseRepeatedHeaders } from './guards/single-headers.js';
+import { loggableOperationName } from '../log/page-values.js';
 import { answerPreflight, setCorsHeaders } from './cors.js';
 import { readBody } from './body.js';
 import { isSimpleContentType, parseJsonBody, parseSearchParams, type GraphQLParams } from './graphql-params.js';
@@ -25,8 +28,12 @@ export interface HandlerOptions {
   localToken: Buffer | undefined;
   rateLimit: number;
   maxBodyBytes: number;
+  /** Open subscription streams per caller (allow-list entry). */
+  maxStreams?: number;
   log: Logger;
 }
+
+export const DEFAULT_MAX_STREAMS = 16;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, caller: Caller, tag: string | null) => Promise<void> | void;
 
@@ -37,6 +44,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, caller: C
 export function createHandler(opts: HandlerOptions, routes: Record<string, RouteHandler> = {}) {
   const hostAllowed = createHostGuard(opts.port);
   const rateLimited = createRateLimiter(opts.rateLimit);
+  const streams = createStreamLimiter(opts.maxStreams ?? DEFAULT_MAX_STREAMS);
   const { log } = opts;
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -44,9 +52,11 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     let label: string | undefined;
     let operation: string | undefined;
     res.once('finish', () => {
-      log.info({ label, op: operation, method: req.method, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, 'request');
+      // The operation name is the page's: logged only when it is a short, well-formed Name.
+      log.info({ label, op: loggableOperationName(operation), method: req.method, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, 'request');
     });
     try {
+      refuseRepeatedHeaders(req.rawHeaders);
       if (!hostAllowed(req.headers.host)) {
         throw new ConnectorError('HOST_NOT_ALLOWED', 'This host name is not served here.');
       }
@@ -64,7 +74,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       label = caller.label;
       if (caller.origin) setCorsHeaders(res, caller.origin);
       const tag = parseTag(req.headers['t1c-tag']);
-      const wait = rateLimited(caller.origin ?? caller.label);
+      const wait = rateLimited(caller.limitKey);
       if (wait > 0) throw new ConnectorError('RATE_LIMITED', 'Too many requests from this origin.', { retryAfterSeconds: wait });
 
       // A key ending in "/" serves every path under it (e.g. "/files/" for "/files/<token>").
@@ -160,9 +170,15 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       if (!wantsEventStream(req)) {
         throw new ConnectorError('BAD_REQUEST', 'Subscriptions use Server-Sent Events (Accept: text/event-stream).', { httpStatus: 406 });
       }
-      const contextValue = await contextFactory(context());
-      const stream = await subscribe({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName });
-      await streamResults(req, res, stream as AsyncIterableIterator<ExecutionResult> | ExecutionResult);
+      const release = streams.acquire(caller.limitKey);
+      res.once('close', release);
+      try {
+        const contextValue = await contextFactory(context());
+        const stream = await subscribe({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName });
+        await streamResults(req, res, stream as AsyncIterableIterator<ExecutionResult> | ExecutionResult);
+      } finally {
+        release();
+      }
       return;
     }
     const compiled = operations.add(params.query, params.operationName, document, op.operation, params.operationName ?? op.name?.value);

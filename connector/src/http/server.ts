@@ -2,11 +2,26 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerCredentials } from '../tls/cert-store.js';
 
+/**
+ * TLS 1.2 only with forward-secret key exchange (ECDHE) and AEAD ciphers (GCM, ChaCha20);
+ * TLS 1.3's own suites are all of that already. Browsers that speak TLS 1.2 at all offer these.
+ */
+export const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
 export function tlsOptions(c: ServerCredentials) {
   return {
     key: c.key,
     cert: c.chain ? `${c.cert.trim()}\n${c.chain.trim()}\n` : c.cert,
     minVersion: 'TLSv1.2' as const,
+    ciphers: TLS12_CIPHERS,
+    honorCipherOrder: true,
   };
 }
 

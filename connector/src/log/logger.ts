@@ -1,4 +1,5 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
+import { loggableText } from './page-values.js';
 
 export type { Logger };
 
@@ -21,12 +22,29 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
 ];
 
+const MAX_ERR_MESSAGE = 512;
+const MAX_ERR_STACK = 4096;
+
+/** Errors can carry page input in their message (a parser's echo, a bad value): bounded like it. */
+function boundedErr(e: unknown): unknown {
+  if (typeof e === 'string') return loggableText(e, MAX_ERR_MESSAGE);
+  if (!(e instanceof Error)) return e;
+  const s = pino.stdSerializers.err(e);
+  return {
+    type: s.type,
+    message: loggableText(s.message, MAX_ERR_MESSAGE),
+    ...(typeof s.code === 'string' ? { code: loggableText(s.code, 64) } : {}),
+    ...(s.stack ? { stack: s.stack.length > MAX_ERR_STACK ? `${s.stack.slice(0, MAX_ERR_STACK)}…` : s.stack } : {}),
+  };
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: boundedErr },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     // Buffered: log lines cost the request path no syscall each; flushed on exit.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { compileEntry, OriginEntryError, type OriginEntry } from './allow-list.js';
+import { compileOriginEntry, OriginEntryError, type OriginEntry } from '@cardlink/ds-protocol';
 
 /**
  * The static allow-list for development and offline use: a JSON array of
@@ -19,7 +19,7 @@ export function readOriginsFile(path: string): OriginEntry[] {
       throw new OriginEntryError(`origins file ${path}, entry ${i}: needs "origin" and "label" strings`);
     }
     const entry = { origin: o.origin, label: o.label };
-    compileEntry(entry);
+    compileOriginEntry(entry);
     return entry;
   });
 }

@@ -167,17 +167,20 @@ export interface IppDocument {
   size: number;
 }
 
+/** A document whose bytes did not match the size announced (the file changed meanwhile). */
+export class DocumentLengthError extends Error {}
+
 /** Passes exactly `size` bytes on, and fails if the source ends short (a file that shrank). */
 function exactly(size: number): Transform {
   let n = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       n += chunk.length;
-      if (n > size) cb(new Error('document longer than announced'));
+      if (n > size) cb(new DocumentLengthError('document longer than announced'));
       else cb(null, chunk);
     },
     flush(cb) {
-      cb(n === size ? null : new Error('document shorter than announced'));
+      cb(n === size ? null : new DocumentLengthError('document shorter than announced'));
     },
   });
 }

@@ -7,8 +7,9 @@ import { ConnectorError } from '../errors.js';
 import { CREATE_RW_FLAGS } from '../fs/descriptor.js';
 import { sizeLimit, type CheckedFile } from '../files/file-service.js';
 import { fsError } from '../files/safe-path.js';
-import { writeAll } from '../files/write-file.js';
+import { holdErrors, writeAll } from '../files/write-file.js';
 import {
+  DocumentLengthError,
   IPP_SUCCESS_LIMIT,
   OP,
   TAG,
@@ -89,7 +90,8 @@ export class PrintService {
     let res: IppResponse;
     try {
       res = await ippRequest(this.server, encodeRequest(operation, this.requestId++ & 0x7fffffff, operationAttributes(extra)), opts);
-    } catch {
+    } catch (e) {
+      if (e instanceof DocumentLengthError) throw new ConnectorError('PRINT_FAILED', 'The file changed size while it was sent to the printer; nothing was printed.');
       throw unavailable();
     }
     return res;
@@ -155,6 +157,7 @@ export class PrintService {
     // The printer is checked before a byte of the document is read.
     await this.requirePrinter(printer);
     const { stream, filename } = await document();
+    holdErrors(stream);
     const tmp = join(this.opts.spoolDir, `${randomBytes(8).toString('hex')}.print`);
     let spool: FileHandle | undefined;
     try {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
@@ -26,15 +26,31 @@ const MIGRATIONS: string[] = [
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
+/**
+ * Open (or create) the store, readable by its user only: the file is created 0600 before
+ * SQLite opens it (SQLite gives -wal and -shm the mode of the database), and an existing
+ * store and its side files are tightened to 0600.
+ */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+    chmodPrivate(path);
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') chmodPrivate(path);
   // NORMAL with WAL: a committed transaction survives a process crash; fsync at checkpoints.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+function chmodPrivate(path: string): void {
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(p)) chmodSync(p, 0o600);
+  }
 }
 
 function migrate(db: Db): void {

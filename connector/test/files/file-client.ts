@@ -10,8 +10,8 @@ export interface Part {
   /** Form field name (the key in `map`). */
   field: string;
   filename: string;
-  /** Bytes, or a path streamed from disk. */
-  content: Buffer | { path: string };
+  /** Bytes, a path streamed from disk, or chunks produced while the request runs (`size` in all). */
+  content: Buffer | { path: string } | { chunks: AsyncIterable<Buffer>; size: number };
   contentType?: string;
 }
 
@@ -38,7 +38,7 @@ export function multipart(
     );
   const fields = [field('operations', JSON.stringify(o.operations)), field('map', JSON.stringify(o.map))];
   const tail = Buffer.from(`--${boundary}--${CRLF}`);
-  const sizeOf = (p: Part) => (Buffer.isBuffer(p.content) ? p.content.length : statSync(p.content.path).size);
+  const sizeOf = (p: Part) => (Buffer.isBuffer(p.content) ? p.content.length : 'size' in p.content ? p.content.size : statSync(p.content.path).size);
   const length =
     fields.reduce((n, b) => n + b.length, 0) + o.files.reduce((n, p) => n + fileHead(p).length + sizeOf(p) + 2, 0) + tail.length;
 
@@ -47,6 +47,7 @@ export function multipart(
     for (const p of o.files) {
       yield fileHead(p);
       if (Buffer.isBuffer(p.content)) yield p.content;
+      else if ('chunks' in p.content) yield* p.content.chunks;
       else for await (const chunk of createReadStream(p.content.path, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
       yield Buffer.from(CRLF);
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isoAt } from '../clock.js';
 import { normaliseOrigin } from '../domain/origin.js';
-import { LABEL_RE } from '../domain/transaction.js';
+import { isLabel, TOKEN_RULE } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
 import type { Application, OriginRow } from '../store/repository.js';
 import { auditEntry, type Actor } from './audit-entry.js';
@@ -9,7 +9,7 @@ import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 
 const checkLabel = (label: string): void => {
-  if (!LABEL_RE.test(label)) throw new DsError('INVALID_ARGUMENT', 'a label is 1-64 characters of A-Z a-z 0-9 . _ : -');
+  if (!isLabel(label)) throw new DsError('INVALID_ARGUMENT', `a label is ${TOKEN_RULE}`);
 };
 
 const checkName = (raw: string): string => {

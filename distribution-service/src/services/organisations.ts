@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isoAt } from '../clock.js';
-import { LOG_LEVELS, type LogLevel } from '../domain/transaction.js';
+import { LOG_LEVELS, type LogLevel } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
 import type { Organisation } from '../store/repository.js';
 import { auditEntry, type Actor } from './audit-entry.js';

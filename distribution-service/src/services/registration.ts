@@ -1,3 +1,4 @@
+import type { RegisterRequest } from '@cardlink/ds-protocol';
 import { randomUUID } from 'node:crypto';
 import { checkCsr } from '../ca/csr.js';
 import { isoAt } from '../clock.js';
@@ -8,12 +9,8 @@ import { configView, corsView, nextSyncAfterSeconds, renewalWindow, type ConfigV
 import { requireOrganisation } from './organisations.js';
 import { resolveInstallToken } from './tokens.js';
 
-export interface RegisterInput {
-  installToken: string;
-  csr: string;
-  version: string;
-  os: string;
-}
+/** The register request body, already schema-validated. */
+export type RegisterInput = RegisterRequest;
 
 export interface RegisterResult {
   deviceId: string;

@@ -1,3 +1,4 @@
+import type { UpdateStatus } from '@cardlink/ds-protocol';
 import { randomUUID } from 'node:crypto';
 import type { AuthenticatedDevice } from '../auth/device-auth.js';
 import { isoAt } from '../clock.js';
@@ -22,10 +23,7 @@ export interface UpdateOffer {
 }
 
 /** The `updateStatus` member of a sync request. */
-export interface UpdateStatusInput {
-  current?: string;
-  failed?: { version: string; reason: string }[];
-}
+export type UpdateStatusInput = UpdateStatus;
 
 export const packagePath = (id: string) => `/v1/releases/${id}/package`;
 

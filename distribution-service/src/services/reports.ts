@@ -1,4 +1,4 @@
-import { USE_CASES, type UseCase } from '../domain/transaction.js';
+import { isLabel, USE_CASES, type UseCase } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
 import type { InstallReportRow, ReportDimension, ReportRow } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
@@ -151,7 +151,7 @@ function checkBillingQuery(q: BillingQuery): BillingQuery {
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (q.period === 'day' && days > MAX_DAY_PERIODS) throw new DsError('INVALID_ARGUMENT', `at most ${MAX_DAY_PERIODS} days per day-by-day report`);
   if (days > 100 * 366) throw new DsError('INVALID_ARGUMENT', 'a report covers at most 100 years');
-  if (q.label !== undefined && q.label !== '' && !/^[A-Za-z0-9._:-]{1,64}$/.test(q.label)) throw new DsError('INVALID_ARGUMENT', 'not a label');
+  if (q.label !== undefined && q.label !== '' && !isLabel(q.label)) throw new DsError('INVALID_ARGUMENT', 'not a label');
   return { ...q, from, to, label: q.label || undefined };
 }
 

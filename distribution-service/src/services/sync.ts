@@ -3,25 +3,15 @@ import { normaliseSerial } from '../ca/serial.js';
 import type { AuthenticatedDevice } from '../auth/device-auth.js';
 import type { DeviceKey } from '../auth/device-keys.js';
 import { isoAt } from '../clock.js';
-import type { IncomingTransaction } from '../domain/transaction.js';
+import type { SyncRequest } from '@cardlink/ds-protocol';
 import { DsError, type DsErrorCode } from '../errors.js';
 import type { DeviceCertificate } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
 import { configView, corsView, nextSyncAfterSeconds, renewalWindow, type ConfigView, type CorsView, type RenewalWindow } from './device-view.js';
 import { requireOrganisation } from './organisations.js';
 
-/** The sync request body, already schema-validated. */
-export interface SyncInput {
-  version: string;
-  os: string;
-  uptimeSeconds: number;
-  lastError: string | null;
-  certificate: { serial: string; notAfter: string };
-  csr?: string;
-  corsVersion?: number;
-  configVersion?: number;
-  transactions: IncomingTransaction[];
-}
+/** The sync request body, already schema-validated (the update status is handled apart). */
+export type SyncInput = Omit<SyncRequest, 'updateStatus'>;
 
 export interface SyncResult {
   ack: string[];
@@ -79,6 +69,7 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
     transactions,
     // The renewing device keeps the certificate it signed with (in case this answer is lost).
     ...(issued ? { certificate: issued, retainSerial: device.signingKey.serial } : {}),
+    request: { timestamp: device.timestamp, expiresAt: device.replayUntil },
   });
 
   const ack = [...new Set(input.transactions.map((t) => t.id))];

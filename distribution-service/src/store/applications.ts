@@ -1,4 +1,4 @@
-import type { LogLevel } from '../domain/transaction.js';
+import type { LogLevel } from '@cardlink/ds-protocol';
 import type { AuditEntry } from './audit.js';
 
 export interface Organisation {

@@ -26,4 +26,4 @@ export type * from './devices.js';
 export type * from './releases.js';
 export type * from './transactions.js';
 export type * from './users.js';
-export type { IncomingTransaction, LogLevel, UseCase } from '../domain/transaction.js';
+export type { LogLevel, Transaction as IncomingTransaction, UseCase } from '@cardlink/ds-protocol';

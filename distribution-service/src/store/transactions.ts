@@ -1,4 +1,4 @@
-import type { IncomingTransaction } from '../domain/transaction.js';
+import type { Transaction as IncomingTransaction } from '@cardlink/ds-protocol';
 import type { DeviceCertificate } from './devices.js';
 
 export interface DeviceStatus {
@@ -27,6 +27,11 @@ export interface SyncWrite {
    */
   certificate?: DeviceCertificate;
   retainSerial?: string;
+  /**
+   * The signed request's identity: (deviceId, timestamp) is stored until `expiresAt` (ms) and a
+   * second write with the same pair fails the whole transaction with AUTH_REPLAY.
+   */
+  request?: { timestamp: number; expiresAt: number };
 }
 
 export type ReportDimension = 'label' | 'tag' | 'useCase' | 'module' | 'result' | 'month' | 'day';

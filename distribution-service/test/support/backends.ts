@@ -14,15 +14,13 @@ export const testBackend = (): Backend => (process.env.DS_TEST_BACKEND === 'post
 
 /**
  * The test cluster's URL: CARDLINK_TEST_PG_URL, else what `scripts/services.sh postgres` wrote.
- * Missing under CI=true is an error (a test whose service is missing fails there, never skips).
+ * Suites that need it go through requireService (fail under CI=true, skip elsewhere).
  */
 export function testPostgresUrl(): string | undefined {
   const fromEnv = process.env.CARDLINK_TEST_PG_URL;
   if (fromEnv) return fromEnv;
   const file = join(process.env.CARDLINK_PG_DIR ?? '/tmp/cardlink-pg', 'url');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  if (process.env.CI === 'true') throw new Error('no PostgreSQL for the tests: run `bash scripts/services.sh postgres` (CARDLINK_TEST_PG_URL)');
-  return undefined;
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
 export interface TestStore {
@@ -54,6 +52,27 @@ export async function openTestStore(backend: Backend, dir: string): Promise<Test
       await c.connect();
       try {
         await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A URL to a schema of its own on the test cluster (created by the DS on first open), and how to drop it. */
+export async function postgresSchemaUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = testPostgresUrl();
+  if (!base) throw new Error('no PostgreSQL for the tests: run `bash scripts/services.sh postgres` (or set CARDLINK_TEST_PG_URL)');
+  const schema = `ds_test_${randomBytes(6).toString('hex')}`;
+  const u = new URL(base);
+  u.searchParams.set('schema', schema);
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      try {
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
         await c.end();
       }

@@ -7,6 +7,7 @@ import { parseAddress, parseIdentity, photoHashOf } from '../../card/modules/bei
 import { derFromCardFile, describeCertificate } from '../../card/modules/beid/certificates.js';
 import { addressSignedData, photoMatches, signatureFromFile, verifiesWithRrn } from '../../card/modules/beid/integrity.js';
 import type { BeidFileName } from '../../card/modules/beid/belpic-apdus.js';
+import { jpegPhoto } from '../../card/modules/beid/photo.js';
 import type { SigningKey } from '../../card/modules/beid/beid-service.js';
 
 const MODULE = 'beid';
@@ -28,7 +29,7 @@ export const Beid: BeidResolvers = {
   address: (p, _a, ctx) => identityRead(ctx, async () => parseAddress(await file(ctx, p, 'address'))),
   photo: (p, _a, ctx) =>
     identityRead(ctx, async () => {
-      const jpeg = await file(ctx, p, 'photo');
+      const jpeg = jpegPhoto(await file(ctx, p, 'photo'));
       return { mimeType: 'image/jpeg', base64: jpeg.toString('base64'), size: jpeg.length };
     }),
   certificates: (p) => p,

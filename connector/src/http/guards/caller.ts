@@ -7,6 +7,11 @@ export interface Caller {
   label: string;
   /** The allowed browser origin, or null for the local token client. */
   origin: string | null;
+  /**
+   * What per-caller limits count against: the allow-list entry the origin matched (all
+   * sub-domains of a wildcard entry share it), or the label for the local client.
+   */
+  limitKey: string;
 }
 
 /** Label given to local non-browser clients that present the data-dir token. */
@@ -20,14 +25,14 @@ export const LOCAL_CLIENT_LABEL = 'local';
 export function identifyCaller(headers: IncomingHttpHeaders, allowList: AllowList, localToken: Buffer | undefined): Caller {
   const origin = headers.origin;
   if (origin !== undefined) {
-    const label = allowList.labelFor(origin);
-    if (label === undefined) throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
-    return { label, origin };
+    const match = allowList.match(origin);
+    if (match === undefined) throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
+    return { label: match.label, origin, limitKey: `entry:${match.entry}` };
   }
   const auth = headers.authorization;
   if (localToken && auth?.startsWith('Bearer ')) {
     const given = Buffer.from(auth.slice(7).trim());
-    if (given.length === localToken.length && timingSafeEqual(given, localToken)) return { label: LOCAL_CLIENT_LABEL, origin: null };
+    if (given.length === localToken.length && timingSafeEqual(given, localToken)) return { label: LOCAL_CLIENT_LABEL, origin: null, limitKey: `label:${LOCAL_CLIENT_LABEL}` };
   }
   throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'Requests must come from an allowed web origin or carry the local client token.');
 }

@@ -1,5 +1,7 @@
 /**
- * Token bucket per key (the caller's origin): `ratePerSecond` refill, `burst` capacity.
+ * Token bucket per key (the caller's allow-list entry, see Caller.limitKey, so sub-domains of
+ * a wildcard entry share one bucket and the number of keys stays the size of the list):
+ * `ratePerSecond` refill, `burst` capacity.
  * Returns 0 when the request may go, else the seconds to wait.
  */
 export function createRateLimiter(ratePerSecond: number, burst = Math.max(1, Math.ceil(ratePerSecond * 2)), now = () => performance.now()) {

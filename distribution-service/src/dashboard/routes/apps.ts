@@ -1,3 +1,4 @@
+import { TOKEN_HTML_PATTERN } from '@cardlink/ds-protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDsError } from '../../errors.js';
 import * as applications from '../../services/applications.js';
@@ -97,7 +98,7 @@ ${admin
 <p></p>
 <form class="row" method="post" action="${base}/label">${csrfField(csrf)}
 <div class="field"><label for="app-label">Label</label> <span class="hint" id="app-label-hint">transactions already recorded keep the old label</span>
-<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}"${describedBy('label', 'app-label-hint')} value="${typed('label', a.label)}"${invalid('label')}></div>
+<input id="app-label" name="label" required maxlength="64" pattern="${TOKEN_HTML_PATTERN}"${describedBy('label', 'app-label-hint')} value="${typed('label', a.label)}"${invalid('label')}></div>
 <button type="submit" class="secondary">Change label</button></form>`
   : ''}`,
     );

@@ -1,3 +1,4 @@
+import { TOKEN_HTML_PATTERN } from '@cardlink/ds-protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DsError, isDsError } from '../../errors.js';
 import * as applications from '../../services/applications.js';
@@ -75,7 +76,7 @@ ${create}`,
       ? html`<h2>New application</h2>
 <form class="row" method="post" action="${orgPath(org, '/apps')}">${csrfField(csrf)}
 <div class="field"><label for="app-label">Label</label> <span class="hint" id="app-label-hint">billing key, A-Z a-z 0-9 . _ : -</span>
-<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}" aria-describedby="app-label-hint" value="${v.label ?? ''}"></div>
+<input id="app-label" name="label" required maxlength="64" pattern="${TOKEN_HTML_PATTERN}" aria-describedby="app-label-hint" value="${v.label ?? ''}"></div>
 <div class="field"><label for="app-name">Name</label> <input id="app-name" name="name" maxlength="200" value="${v.name ?? ''}"></div>
 <button type="submit">Create application</button></form>`
       : '';

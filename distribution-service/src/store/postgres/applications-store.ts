@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LogLevel } from '../../domain/transaction.js';
+import type { LogLevel } from '@cardlink/ds-protocol';
 import { DsError } from '../../errors.js';
 import type { Application, ApplicationStore, Organisation, OriginRow } from '../applications.js';
 import type { AuditEntry } from '../audit.js';

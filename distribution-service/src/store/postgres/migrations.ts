@@ -108,6 +108,15 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
       -- Times outside the created months (a device clock far off) land here, still counted.
       CREATE TABLE transactions_default PARTITION OF transactions DEFAULT;
       CREATE INDEX transactions_org_time ON transactions (org_seq, occurred_at) INCLUDE (label, tag, use_case, module, result, device_seq);
+      -- Signed requests already used, kept while their timestamp is inside the clock-skew window:
+      -- a replay is refused by every replica, across restarts (SQLite migration 4).
+      CREATE TABLE seen_requests (
+        device_id text NOT NULL,
+        timestamp bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        PRIMARY KEY (device_id, timestamp)
+      );
+      CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);
       CREATE TABLE transaction_labels (
         org_seq integer NOT NULL,
         label text COLLATE "C" NOT NULL,

@@ -27,11 +27,18 @@ const DIMENSION_SQL: Record<ReportDimension, string> = {
  * new for this device (exact whatever their occurredAt), only those reach `transactions`;
  * the labels seen, the device status and a renewed certificate (retiring the device's others
  * but its signer) are written alongside.
- * An unknown device matches no row in `dev`, so nothing is written and `found` is 0.
+ * The signed request's (device, timestamp) is claimed in `seen_requests` first: a replay (here
+ * or at another replica, even one racing this one) claims nothing, leaves `dev` empty and so
+ * writes nothing. An unknown device leaves `dev` empty too; `known` tells the two apart.
  */
 const RECORD_SYNC = `
-WITH dev AS (
-  SELECT d.seq, o.seq AS org_seq FROM devices d JOIN organisations o ON o.id = d.org_id WHERE d.id = $1
+WITH claim AS (
+  INSERT INTO seen_requests (device_id, timestamp, expires_at)
+  SELECT id, $29::bigint, $30::bigint FROM devices WHERE id = $1 AND $29::bigint IS NOT NULL
+  ON CONFLICT DO NOTHING RETURNING 1
+), dev AS (
+  SELECT d.seq, o.seq AS org_seq FROM devices d JOIN organisations o ON o.id = d.org_id
+  WHERE d.id = $1 AND ($29::bigint IS NULL OR EXISTS (SELECT 1 FROM claim))
 ), input AS (
   SELECT DISTINCT ON (id) id, use_case, module, result, occurred_at, label, tag
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
@@ -58,9 +65,10 @@ WITH dev AS (
   SELECT $21, $1, $22, $23, $24, $25, $26, $27 FROM dev WHERE $21::text IS NOT NULL
 ), retire AS (
   UPDATE device_certificates SET retired_at = $25
-  WHERE $21::text IS NOT NULL AND device_id = $1 AND retired_at IS NULL AND serial <> $21 AND serial <> $28
+  WHERE $21::text IS NOT NULL AND EXISTS (SELECT 1 FROM dev) AND device_id = $1 AND retired_at IS NULL AND serial <> $21 AND serial <> $28
 )
-SELECT (SELECT count(*) FROM stored) AS inserted, (SELECT count(*) FROM dev) AS found`;
+SELECT (SELECT count(*) FROM stored) AS inserted, (SELECT count(*) FROM dev) AS written,
+       EXISTS (SELECT 1 FROM devices WHERE id = $1) AS known`;
 
 export type Aggregate = 'transactions' | 'devices';
 
@@ -86,13 +94,17 @@ export function groupedReportSql(q: TransactionReportQuery, aggregate: Aggregate
 }
 
 export class PgTransactionStore implements TransactionStore {
+  /** Expired request ids are deleted at most this often by each replica (ms). */
+  private lastPrune = 0;
+
   constructor(private readonly p: PgDb) {}
 
   async recordSync(w: SyncWrite): Promise<number> {
     const t = w.transactions;
     const s = w.status;
     const c = w.certificate;
-    const r = (await this.p.one<{ inserted: string; found: string }>(RECORD_SYNC, [
+    if (w.request) this.pruneSeenRequests(Date.parse(w.receivedAt));
+    const r = (await this.p.one<{ inserted: string; written: string; known: boolean }>(RECORD_SYNC, [
       w.deviceId,
       t.map((x) => x.id),
       t.map((x) => x.useCase),
@@ -106,9 +118,18 @@ export class PgTransactionStore implements TransactionStore {
       s.corsVersionReported, s.corsVersionSent, s.configVersionSent, s.nextSyncAfterSeconds,
       c?.serial ?? null, c?.keyId ?? null, c?.publicKeyPem ?? null, c?.certificatePem ?? null, c?.issuedAt ?? null, c?.notBefore ?? null, c?.notAfter ?? null,
       w.retainSerial ?? c?.serial ?? null,
+      w.request?.timestamp ?? null, w.request?.expiresAt ?? null,
     ]))!;
-    if (num(r.found) === 0) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
+    if (!r.known) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
+    if (num(r.written) === 0) throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');
     return num(r.inserted);
+  }
+
+  /** Off the sync's path: a failed prune is retried at the next one. */
+  private pruneSeenRequests(now: number): void {
+    if (now - this.lastPrune <= 10_000) return;
+    this.lastPrune = now;
+    this.p.pool.query('DELETE FROM seen_requests WHERE expires_at < $1', [now]).catch(() => undefined);
   }
 
   async transactionReport(q: TransactionReportQuery): Promise<ReportRow[]> {

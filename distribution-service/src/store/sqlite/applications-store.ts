@@ -1,4 +1,4 @@
-import type { LogLevel } from '../../domain/transaction.js';
+import type { LogLevel } from '@cardlink/ds-protocol';
 import { DsError } from '../../errors.js';
 import type { Application, ApplicationStore, Organisation, OriginRow } from '../applications.js';
 import type { AuditEntry } from '../audit.js';

@@ -158,6 +158,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 4,
+    name: 'seen-requests',
+    sql: `
+      -- Signed requests already used, kept while their timestamp is still inside the clock-skew
+      -- window, so a captured sync replayed after a restart (or at another instance) is refused.
+      CREATE TABLE seen_requests (
+        device_id TEXT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (device_id, timestamp)
+      );
+      CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);
+    `,
+  },
 ];
 
 /**

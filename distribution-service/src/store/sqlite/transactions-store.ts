@@ -26,6 +26,8 @@ const DIMENSION_SQL: Record<ReportDimension, string> = {
 export class SqliteTransactionStore implements TransactionStore {
   // The statements on the sync path are prepared once: that is most of the throughput.
   private readonly recordSyncTx: Database.Transaction<(w: SyncWrite) => number>;
+  /** Expired request ids are deleted at most this often (ms of the writer's clock). */
+  private lastPrune = 0;
 
   constructor(private readonly s: SqliteDb) {
     const insertTx = s.db.prepare(
@@ -42,9 +44,24 @@ export class SqliteTransactionStore implements TransactionStore {
       `UPDATE device_certificates SET retired_at = @at
        WHERE device_id = @deviceId AND retired_at IS NULL AND serial <> @issued AND serial <> @retain`,
     );
+    const claimRequest = s.db.prepare(
+      'INSERT INTO seen_requests (device_id, timestamp, expires_at) VALUES (?, ?, ?) ON CONFLICT (device_id, timestamp) DO NOTHING',
+    );
+    const pruneRequests = s.db.prepare('DELETE FROM seen_requests WHERE expires_at < ?');
     this.recordSyncTx = s.db.transaction((w: SyncWrite): number => {
       const seq = deviceSeq.get(w.deviceId) as number | undefined;
       if (seq === undefined) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
+      if (w.request) {
+        const now = Date.parse(w.receivedAt);
+        if (now - this.lastPrune > 10_000) {
+          pruneRequests.run(now);
+          this.lastPrune = now;
+        }
+        // Same transaction as the effects: a replay changes nothing, even after a restart.
+        if (claimRequest.run(w.deviceId, w.request.timestamp, w.request.expiresAt).changes === 0) {
+          throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');
+        }
+      }
       let inserted = 0;
       for (const t of w.transactions) {
         inserted += insertTx.run(seq, t.id, t.useCase, t.module, t.result, t.occurredAt, t.label, t.tag, w.receivedAt).changes;

@@ -1,0 +1,4 @@
+export function installStopSignals(): void;
+export function claimStopSignals(close: () => Promise<void>): void;
+export function releaseStopSignals(): void;
+export function isStopping(): boolean;
