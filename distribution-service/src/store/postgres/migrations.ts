@@ -103,11 +103,15 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
         occurred_at timestamptz NOT NULL,
         label text COLLATE "C" NOT NULL,
         tag text COLLATE "C",
-        received_at timestamptz NOT NULL
+        received_at timestamptz NOT NULL,
+        -- The UTC day and month, stored: reports group on them, and the planner has statistics
+        -- for columns (grouped on an expression it guessed one group per row and sorted them all).
+        occurred_day date GENERATED ALWAYS AS ((occurred_at AT TIME ZONE 'UTC')::date) STORED,
+        occurred_month date GENERATED ALWAYS AS (date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date) STORED
       ) PARTITION BY RANGE (occurred_at);
       -- Times outside the created months (a device clock far off) land here, still counted.
       CREATE TABLE transactions_default PARTITION OF transactions DEFAULT;
-      CREATE INDEX transactions_org_time ON transactions (org_seq, occurred_at) INCLUDE (label, tag, use_case, module, result, device_seq);
+      CREATE INDEX transactions_org_time ON transactions (org_seq, occurred_at) INCLUDE (label, tag, use_case, module, result, device_seq, occurred_day, occurred_month);
       -- Signed requests already used, kept while their timestamp is inside the clock-skew window:
       -- a replay is refused by every replica, across restarts (SQLite migration 4).
       CREATE TABLE seen_requests (

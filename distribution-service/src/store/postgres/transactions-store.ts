@@ -10,15 +10,18 @@ import type {
 } from '../transactions.js';
 import { num, type PgDb, type Row } from './pg-db.js';
 
-/** SQL expression per report dimension: a fixed whitelist, so no user text reaches SQL. Days are UTC. */
-const DIMENSION_SQL: Record<ReportDimension, string> = {
-  label: 'label',
-  tag: 'tag',
-  useCase: 'use_case',
-  module: 'module',
-  result: 'result',
-  month: `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
-  day: `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+/**
+ * Per report dimension, the column grouped and ordered on and what the row shows: a fixed
+ * whitelist, so no user text reaches SQL. Days and months are UTC (stored generated columns).
+ */
+const DIMENSION_SQL: Record<ReportDimension, { group: string; show: string }> = {
+  label: { group: 'label', show: 'label' },
+  tag: { group: 'tag', show: 'tag' },
+  useCase: { group: 'use_case', show: 'use_case' },
+  module: { group: 'module', show: 'module' },
+  result: { group: 'result', show: 'result' },
+  month: { group: 'occurred_month', show: `to_char(occurred_month, 'YYYY-MM')` },
+  day: { group: 'occurred_day', show: `to_char(occurred_day, 'YYYY-MM-DD')` },
 };
 
 /**
@@ -85,8 +88,8 @@ export function groupedReportSql(q: TransactionReportQuery, aggregate: Aggregate
   if (q.to !== undefined) where.push(`occurred_at < $${args.push(q.to)}::timestamptz`);
   if (q.label !== undefined) where.push(`label = $${args.push(q.label)}`);
   if (q.result !== undefined) where.push(`result = $${args.push(q.result)}`);
-  const exprs = dims.map((d) => DIMENSION_SQL[d]);
-  const cols = dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`);
+  const exprs = dims.map((d) => DIMENSION_SQL[d].group);
+  const cols = dims.map((d) => `${DIMENSION_SQL[d].show} AS "${d}"`);
   const agg = aggregate === 'transactions' ? 'count(*) AS count' : 'count(DISTINCT device_seq) AS devices';
   // NULLS FIRST: SQLite's order, the one the reports are written for.
   const group = dims.length ? `GROUP BY ${exprs.join(', ')} ORDER BY ${exprs.map((e) => `${e} NULLS FIRST`).join(', ')}` : '';
@@ -159,10 +162,9 @@ export class PgTransactionStore implements TransactionStore {
     if (q.orgId !== undefined) where.push(`o.id = $${args.push(q.orgId)}`);
     if (q.from !== undefined) where.push(`t.occurred_at >= $${args.push(q.from)}::timestamptz`);
     if (q.to !== undefined) where.push(`t.occurred_at < $${args.push(q.to)}::timestamptz`);
-    const month = `to_char(t.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM')`;
-    const sql = `SELECT o.id AS "orgId", t.label AS label, ${month} AS month, count(DISTINCT t.device_seq) AS devices
+    const sql = `SELECT o.id AS "orgId", t.label AS label, to_char(t.occurred_month, 'YYYY-MM') AS month, count(DISTINCT t.device_seq) AS devices
                  FROM transactions t JOIN organisations o ON o.seq = t.org_seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 GROUP BY o.id, t.label, ${month} ORDER BY o.id, month, t.label`;
+                 GROUP BY o.id, t.label, t.occurred_month ORDER BY o.id, t.occurred_month, t.label`;
     return (await this.p.rows(sql, args)).map((r) => ({ ...r, devices: num(r.devices) })) as InstallReportRow[];
   }
 
