@@ -90,10 +90,15 @@ export function groupedReportSql(q: TransactionReportQuery, aggregate: Aggregate
   if (q.result !== undefined) where.push(`result = $${args.push(q.result)}`);
   const exprs = dims.map((d) => DIMENSION_SQL[d].group);
   const cols = dims.map((d) => `${DIMENSION_SQL[d].show} AS "${d}"`);
-  const agg = aggregate === 'transactions' ? 'count(*) AS count' : 'count(DISTINCT device_seq) AS devices';
   // NULLS FIRST: SQLite's order, the one the reports are written for.
   const group = dims.length ? `GROUP BY ${exprs.join(', ')} ORDER BY ${exprs.map((e) => `${e} NULLS FIRST`).join(', ')}` : '';
-  return { sql: `SELECT ${[...cols, agg].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`, args };
+  if (aggregate === 'transactions') {
+    return { sql: `SELECT ${[...cols, 'count(*) AS count'].join(', ')} FROM transactions WHERE ${where.join(' AND ')} ${group}`, args };
+  }
+  // Distinct (group, device) pairs first, then counted: both steps can hash, where
+  // count(DISTINCT …) always sorts every row of the range.
+  const pairs = `SELECT DISTINCT ${[...new Set([...exprs, 'device_seq'])].join(', ')} FROM transactions WHERE ${where.join(' AND ')}`;
+  return { sql: `SELECT ${[...cols, 'count(*) AS devices'].join(', ')} FROM (${pairs}) AS active ${group}`, args };
 }
 
 export class PgTransactionStore implements TransactionStore {
