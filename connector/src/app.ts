@@ -25,6 +25,7 @@ import { FileService } from './files/file-service.js';
 import { FileTransfers, TRANSFER_PREFIX } from './files/file-transfers.js';
 import { PrintService } from './printing/print-service.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
+import { syncReport } from './ds/sync-report.js';
 import { readFileSync } from 'node:fs';
 import type { DsClient } from './ds/ds-client.js';
 import type { SyncScheduler } from './ds/sync-scheduler.js';
@@ -64,7 +65,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     startedAt: Date.now(),
     readers,
     transactions,
-    beid: beidModule.open(readers),
+    beid: beidModule.open(readers, { idleResetMs: (opts.cardIdleResetSeconds ?? 120) * 1000, state, log }),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {
@@ -92,6 +93,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   }, { [TRANSFER_PREFIX]: services.files.transfers.route });
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
+  if (ds) services.ds = { syncNow: () => syncReport(ds.scheduler, state) };
   if (!opts.worker) writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
   const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
   log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
@@ -159,7 +161,14 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   ]);
   const url = opts.dsUrl!;
   const http = createDsHttp({ baseUrl: url, ...(opts.dsCaFile ? { ca: readFileSync(opts.dsCaFile, 'utf8') } : {}) });
-  const client = new DsClient({ url, http, ...d, version: CONNECTOR_VERSION, ...(opts.dsToken ? { installToken: opts.dsToken } : {}) });
+  const client = new DsClient({
+    url,
+    http,
+    ...d,
+    version: CONNECTOR_VERSION,
+    ...(opts.dsToken ? { installToken: opts.dsToken } : {}),
+    ...(opts.dsCycleExplicit ? { cycleSeconds: opts.dsCycleSeconds } : {}),
+  });
   const scheduler = new SyncScheduler(client, d.state, d.log, {
     url,
     cliCycleSeconds: opts.dsCycleSeconds,

@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = '2026-01-01T00:00:00.000Z';
 const status = (at: string): DeviceStatus => ({
   version: '1.0.0', os: 'linux', uptimeSeconds: 5, lastError: null, certSerial: 's', certNotAfter: '2099-01-01T00:00:00.000Z',
-  lastSyncAt: at, corsVersionReported: null, corsVersionSent: 1, configVersionSent: 0, nextSyncAfterSeconds: 600,
+  lastSyncAt: at, corsVersionReported: null, corsVersionSent: 1, configVersionSent: 0, nextSyncAfterSeconds: 600, canUpdate: true,
 });
 const cert = (deviceId: string, serial: string): DeviceCertificate => ({
   serial, deviceId, keyId: `k-${serial}`, publicKeyPem: 'pem', certificatePem: 'pem', issuedAt: T0, notBefore: T0, notAfter: '2099-01-01T00:00:00.000Z',
@@ -81,7 +81,7 @@ for (const backend of BACKENDS) suiteFor(backend)(`store contract on ${backend}`
     expect(await s.repo.transactions.countTransactions(a)).toBe(3);
     // The first occurrence in a batch won: no row labelled "other".
     expect(await s.repo.transactions.transactionLabels(orgId)).toEqual(['shop']);
-    expect((await s.repo.devices.findDevice(a!))).toMatchObject({ lastSyncAt: T0, uptimeSeconds: 5, nextSyncAfterSeconds: 600 });
+    expect((await s.repo.devices.findDevice(a!))).toMatchObject({ lastSyncAt: T0, uptimeSeconds: 5, nextSyncAfterSeconds: 600, canUpdate: true });
   });
 
   it('refuses a sync of an unknown device with NOT_FOUND and stores nothing', async () => {

@@ -73,6 +73,7 @@ describe('SQLite storage', () => {
       { version: 2, name: 'dashboard' },
       { version: 3, name: 'certificate-retirement' },
       { version: 4, name: 'seen-requests' },
+      { version: 5, name: 'device-can-update' },
     ]);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
@@ -97,6 +98,7 @@ describe('SQLite storage', () => {
       corsVersionSent: null,
       configVersionSent: null,
       nextSyncAfterSeconds: null,
+      canUpdate: null, // unknown until its next sync says
     });
     expect(await repo.users.listUsers()).toEqual([]);
     await repo.close();

@@ -11,7 +11,15 @@ import { LOOPBACK_URL_HOSTS } from './loopback.js';
 export interface OriginEntry {
   origin: string;
   label: string;
+  /**
+   * Minutes a PIN verified in a tab may be reused by `authenticate` in that same tab
+   * (default 0: every authentication asks for the PIN). An application setting.
+   */
+  pinReuseMinutes?: number;
 }
+
+/** Longest PIN reuse an application may ask for. */
+export const MAX_PIN_REUSE_MINUTES = 60;
 
 export interface ParsedOrigin {
   /** Normalised: lowercase, default port dropped, `*.` kept for wildcards. */
@@ -66,14 +74,20 @@ export class OriginEntryError extends Error {
 
 export interface CompiledOriginEntry extends ParsedOrigin {
   label: string;
+  /** The entry as given (with its settings). */
+  source: OriginEntry;
 }
 
 /** An entry with a valid label and origin, ready to match; throws OriginEntryError. */
 export function compileOriginEntry(entry: OriginEntry): CompiledOriginEntry {
   if (!isLabel(entry?.label)) throw new OriginEntryError(`invalid label for ${String(entry?.origin)}: ${TOKEN_RULE}`);
+  const reuse = entry.pinReuseMinutes;
+  if (reuse !== undefined && !(Number.isInteger(reuse) && reuse >= 0 && reuse <= MAX_PIN_REUSE_MINUTES)) {
+    throw new OriginEntryError(`pinReuseMinutes must be an integer 0-${MAX_PIN_REUSE_MINUTES} for ${String(entry.origin)}`);
+  }
   const parsed = parseOriginEntry(entry.origin);
   if (!parsed.ok) throw new OriginEntryError(parsed.reason);
-  return { ...parsed.value, label: entry.label };
+  return { ...parsed.value, label: entry.label, source: entry };
 }
 
 /**
@@ -86,6 +100,8 @@ export interface OriginMatch {
   label: string;
   /** The entry's normalised origin, e.g. `https://*.example.com`. */
   entry: string;
+  /** The entry as given, with its application settings. */
+  source: OriginEntry;
 }
 
 export class OriginMatcher {
@@ -96,7 +112,7 @@ export class OriginMatcher {
     for (const e of entries) {
       const c = compileOriginEntry(e);
       if (c.wildcard) this.wildcards.push(c);
-      else if (!this.exact.has(c.origin)) this.exact.set(c.origin, { label: c.label, entry: c.origin });
+      else if (!this.exact.has(c.origin)) this.exact.set(c.origin, { label: c.label, entry: c.origin, source: c.source });
     }
   }
 
@@ -120,7 +136,7 @@ export class OriginMatcher {
     if (exact !== undefined) return exact;
     for (const w of this.wildcards) {
       if (url.protocol === w.scheme && url.port === w.port && url.hostname.endsWith(w.host) && url.hostname.length > w.host.length) {
-        return { label: w.label, entry: w.origin };
+        return { label: w.label, entry: w.origin, source: w.source };
       }
     }
     return undefined;

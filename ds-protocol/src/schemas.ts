@@ -67,6 +67,8 @@ export const SyncRequest = Type.Object(
     corsVersion: Type.Optional(Type.Integer({ minimum: 0 })),
     configVersion: Type.Optional(Type.Integer({ minimum: 0 })),
     transactions: Type.Array(Transaction),
+    /** The cycle the connector keeps when its organisation sets none: sent when `--ds.cycle` was given (the DS cannot know it otherwise). */
+    cycleSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 604_800 })),
     updateStatus: Type.Optional(UpdateStatus),
   },
   strict,
@@ -79,7 +81,11 @@ export type FaultsRequest = Static<typeof FaultsRequest>;
 // Answers. Not strict: a newer DS may add fields an older connector ignores. Plain TypeBox
 // kinds only, so the connector can check an answer with TypeBox's Value.Check.
 
-export const CorsEntry = Type.Object({ origin: Type.String(), label: Type.String() });
+export const CorsEntry = Type.Object({
+  origin: Type.String(),
+  label: Type.String(),
+  pinReuseMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+});
 export type CorsEntry = Static<typeof CorsEntry>;
 /** The full list (`entries`), or `unchanged` when the device already holds this version. */
 export const CorsPayload = Type.Object({

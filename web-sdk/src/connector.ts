@@ -17,6 +17,7 @@ import { ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fro
 import { createFiles, createPrinting, type Files, type Printing } from './files.js';
 import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
+import { TAB_SESSION } from './tab-session.js';
 import type {
   Address,
   BeidCertificates,
@@ -122,7 +123,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   let tag = checkTag(options.tag);
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag } : {});
+  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag, 'T1C-Session': TAB_SESSION } : { 'T1C-Session': TAB_SESSION });
   // Asked only after a fetch rejected: does a no-cors request get any answer?
   const probe = () =>
     doFetch(endpoint, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout?.(5000) }).then(

@@ -58,6 +58,15 @@ describe('requests', () => {
     expect(c.tag).toBeNull();
   });
 
+  it('sends one T1C-Session id per page load on every request, whatever the connector instance', async () => {
+    const f = connectorFake({ Info: () => ({ info: INFO }) });
+    await createConnector({ fetch: f.fetch }).info();
+    await createConnector({ fetch: f.fetch, tag: 'x' }).info();
+    const ids = f.calls.map((r) => r.headers['t1c-session']);
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(ids[1]).toBe(ids[0]);
+  });
+
   it('refuses a malformed tag with INVALID_TAG before any request', () => {
     const f = connectorFake();
     for (const bad of ['', 'has space', 'ü', 'a'.repeat(65), 'semi;colon']) {

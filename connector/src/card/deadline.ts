@@ -2,7 +2,7 @@ import { CardError } from './card-error.js';
 
 /** How long the card layer waits for a card. */
 export interface CardTiming {
-  /** One native PC/SC call (an APDU, a connect, a reset). */
+  /** One APDU (connects and resets are bounded by operationMs). */
   apduMs: number;
   /** One operation holding the reader (e.g. reading a file, a signature with its VERIFY). */
   operationMs: number;

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { startCommand } from './start-command.js';
-import { trustCommand } from './trust-command.js';
+import { trustCommand, untrustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
+import { syncCommand } from './sync-command.js';
 import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
 import { OptionError } from '../config/options.js';
@@ -43,12 +44,20 @@ const program = new Command('connector')
         throw e;
       });
       if (opts.worker) (await import('../supervisor/worker.js')).runAsWorker(running, opts);
+      // Sync now, as under --supervise; never the default action (which ends the process).
+      process.on('SIGUSR2', () => {
+        if (opts.worker) return; // a worker syncs when its supervisor tells it to
+        if (running.ds) void running.ds.scheduler.syncNow();
+        else running.log.info('SIGUSR2: not managed by a DS, nothing to sync');
+      });
       if (!opts.worker) process.stdout.write(`connector ready on ${running.url}/graphql\n`);
     }),
   )
   .addCommand(trustCommand())
+  .addCommand(untrustCommand())
   .addCommand(releaseCommand())
   .addCommand(statusCommand())
+  .addCommand(syncCommand())
   .addCommand(filesCommand());
 
 try {

@@ -42,6 +42,11 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         .default(DEFAULT_CARD_TIMING.operationMs)
         .argParser(parsePositiveInt('card.operation-timeout', 1000, 600_000)),
     )
+    .addOption(
+      new Option('--card.idle-reset <seconds>', "reset a card's verified PIN after this long without a PIN operation (0: never)")
+        .default(120)
+        .argParser(parsePositiveInt('card.idle-reset', 0, 86_400)),
+    )
     .addOption(new Option('--supervise', 'run under the update supervisor (owns the socket; zero-downtime updates and rollback)'))
     .addOption(new Option('--worker', 'internal: run as the supervisor\'s worker').hideHelp())
     .addOption(new Option('--update.key <file>', 'Ed25519 release public key (PEM), pinned into the data dir at the first start'))
@@ -84,6 +89,7 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         virtualCard: o.virtualCard as StartOptions['virtualCard'],
         cardApduTimeoutMs: (o['card.apduTimeout'] ?? o['card.apdu-timeout']) as number,
         cardOperationTimeoutMs: (o['card.operationTimeout'] ?? o['card.operation-timeout']) as number,
+        cardIdleResetSeconds: (o['card.idleReset'] ?? o['card.idle-reset']) as number,
         supervise: o.supervise === true,
         worker: o.worker === true,
         updateKeyFile: o['update.key'] ? resolve(o['update.key'] as string) : undefined,

@@ -26,6 +26,8 @@ export interface StartOptions {
   cardApduTimeoutMs?: number;
   /** Bound of one card operation holding a reader, ms (`--card.operation-timeout`). */
   cardOperationTimeoutMs?: number;
+  /** Reset a card's security state (verified PIN) after this many idle seconds; 0: never (`--card.idle-reset`). */
+  cardIdleResetSeconds?: number;
   /** Run as the supervisor: own the socket, run the connector as a worker child, apply updates. */
   supervise?: boolean;
   /** Run as a supervised worker (internal): serve sockets handed over IPC, sync only when told. */

@@ -64,6 +64,8 @@ export interface DsClientDeps {
   version: string;
   startedAt: number;
   installToken?: string;
+  /** An explicit `--ds.cycle`: reported at each sync so the DS shows the cycle this device keeps. */
+  cycleSeconds?: number;
   now?: () => Date;
 }
 
@@ -76,6 +78,8 @@ const OS = `${platform()} ${release()} ${arch()}`;
  */
 export class DsClient {
   private lastError: string | null = null;
+  /** A DS older than `cycleSeconds` refuses unknown fields: after one refusal, sync without it. */
+  private sendCycle = true;
   /** Set by a supervised worker: reports update status and takes offers (src/update/agent.ts). */
   updates: UpdateHooks | undefined;
   private readonly now: () => Date;
@@ -143,6 +147,7 @@ export class DsClient {
       ...(this.d.state.get<CorsPayload>(STATE.cors) ? { corsVersion: this.d.state.get<CorsPayload>(STATE.cors)!.version } : {}),
       ...(this.config() ? { configVersion: this.config()!.version } : {}),
       transactions: batch,
+      ...(this.d.cycleSeconds !== undefined && this.sendCycle ? { cycleSeconds: this.d.cycleSeconds } : {}),
       ...(this.updates ? { updateStatus: this.updates.status() } : {}),
     };
     const body = JSON.stringify(request);
@@ -153,6 +158,11 @@ export class DsClient {
         throw new DsRequestError('DS_BAD_RESPONSE', 'sync answer is malformed');
       }
     } catch (e) {
+      if (request.cycleSeconds !== undefined && e instanceof DsRequestError && e.code === 'INVALID_REQUEST') {
+        this.sendCycle = false;
+        this.d.log.warn('the DS refused the sync with cycleSeconds (an older DS?): syncing without it');
+        return this.sync();
+      }
       this.lastError = e instanceof DsRequestError ? e.code : 'DS_ERROR';
       throw e;
     }
@@ -248,7 +258,7 @@ function validEntries(entries: unknown[], log: Logger): OriginEntry[] {
     const o = e as OriginEntry;
     try {
       compileOriginEntry(o);
-      out.push({ origin: o.origin, label: o.label });
+      out.push(o.pinReuseMinutes === undefined ? { origin: o.origin, label: o.label } : { origin: o.origin, label: o.label, pinReuseMinutes: o.pinReuseMinutes });
     } catch {
       log.warn('DS sent a malformed origin entry; ignored');
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const ALLOW_HEADERS = 'content-type, accept, t1c-tag, graphql-require-preflight, authorization';
+const ALLOW_HEADERS = 'content-type, accept, t1c-tag, t1c-session, graphql-require-preflight, authorization';
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
 
 /** CORS headers for an allowed origin: echo it exactly, never `*`. */

@@ -8,6 +8,7 @@ import type { OriginPolicy } from '../origins/origin-policy.js';
 import { ConnectorError, isConnectorError } from '../errors.js';
 import { createHostGuard } from './guards/host-guard.js';
 import { identifyCaller, type Caller } from './guards/caller.js';
+import { cardCallerOf, parseSession } from './guards/session.js';
 import { parseTag } from './guards/tag.js';
 import { createRateLimiter } from './guards/rate-limit.js';
 import { createStreamLimiter } from './guards/stream-limit.js';
@@ -74,6 +75,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       label = caller.label;
       if (caller.origin) setCorsHeaders(res, caller.origin);
       const tag = parseTag(req.headers['t1c-tag']);
+      const tab = parseSession(req.headers['t1c-session']);
       const wait = rateLimited(caller.limitKey);
       if (wait > 0) throw new ConnectorError('RATE_LIMITED', 'Too many requests from this origin.', { retryAfterSeconds: wait });
 
@@ -106,7 +108,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       }
       operation = params.operationName;
       try {
-        await runGraphQL(req, res, params, caller, tag, (op) => (operation = op));
+        await runGraphQL(req, res, params, caller, tag, tab, (op) => (operation = op));
       } finally {
         multipart?.finish();
       }
@@ -127,6 +129,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
     params: GraphQLParams,
     caller: Caller,
     tag: string | null,
+    tab: string,
     named: (op: string | undefined) => void,
   ): Promise<void> {
     const { pipeline, operations } = opts.engine;
@@ -135,6 +138,7 @@ export function createHandler(opts: HandlerOptions, routes: Record<string, Route
       label: caller.label,
       tag,
       origin: caller.origin,
+      cardCaller: cardCallerOf(caller, tab),
       host: req.headers.host,
       abortSignal: lazyAbortSignal(res),
     });

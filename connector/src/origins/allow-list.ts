@@ -24,6 +24,11 @@ export class AllowList {
     return this.match(origin)?.label;
   }
 
+  /** The allow-list entry (with its settings) this Origin header value matches, or undefined if refused. */
+  entryFor(origin: string): OriginEntry | undefined {
+    return this.match(origin)?.source;
+  }
+
   /** The entry this Origin header value matches (label and entry, for per-entry limits), or undefined. */
   match(origin: string): OriginMatch | undefined {
     const known = this.memo.get(origin);

@@ -3,7 +3,8 @@ import { compileOriginEntry, OriginEntryError, type OriginEntry } from '@cardlin
 
 /**
  * The static allow-list for development and offline use: a JSON array of
- * `{ "origin": "https://app.example.com", "label": "my-app" }`.
+ * `{ "origin": "https://app.example.com", "label": "my-app" }`, optionally with
+ * `"pinReuseMinutes": N` (0-60, default 0).
  */
 export function readOriginsFile(path: string): OriginEntry[] {
   let parsed: unknown;
@@ -18,7 +19,8 @@ export function readOriginsFile(path: string): OriginEntry[] {
     if (typeof o?.origin !== 'string' || typeof o?.label !== 'string') {
       throw new OriginEntryError(`origins file ${path}, entry ${i}: needs "origin" and "label" strings`);
     }
-    const entry = { origin: o.origin, label: o.label };
+    const entry: OriginEntry = { origin: o.origin, label: o.label };
+    if (o.pinReuseMinutes !== undefined) entry.pinReuseMinutes = o.pinReuseMinutes;
     compileOriginEntry(entry);
     return entry;
   });

@@ -30,13 +30,13 @@ afterAll(() => t.close());
 afterEach(async () => {
   if (!inserted) return;
   await inserted.vpcd.remove();
-  await waitForCard(t, 0, false);
+  await waitForCard(t, 1, false);
   inserted = undefined;
 });
 
 async function insert(opts: Parameters<typeof insertCard>[1] = {}): Promise<string> {
-  inserted = await insertCard(0, { profile: '1.7', ...opts });
-  return (await waitForCard(t, 0)).id;
+  inserted = await insertCard(1, { profile: '1.7', ...opts });
+  return (await waitForCard(t, 1)).id;
 }
 
 const codes = (r: { json: { errors?: { extensions: { code: string } }[] } }) => (r.json.errors ?? []).map((e) => e.extensions.code);
@@ -93,7 +93,7 @@ describe('a card that does not answer', () => {
     expect(b.ms).toBeLessThan(2 * APDU_MS + 1000);
     // Pulling the card frees the reader; the next card works.
     await inserted!.vpcd.remove();
-    await waitForCard(t, 0, false);
+    await waitForCard(t, 1, false);
     const id2 = await insert();
     const ok = await t.query(ADDRESS, { r: id2 });
     expect(ok.json.errors).toBeUndefined();
@@ -115,7 +115,8 @@ describe('a card that does not answer', () => {
     expect(a.ms).toBeLessThan(APDU_MS + 1000);
     expect(b.r.json.errors).toBeUndefined();
     expect(b.r.json.data.beid.identity.surname).toBe(card.material.manifest.citizen.surname);
-    expect(b.ms).toBeLessThan(2 * APDU_MS + 1500);
+    // Its bound: the wait for the late answer (one APDU bound) is part of its operation.
+    expect(b.ms).toBeLessThan(APDU_MS + OPERATION_MS);
     const again = await t.query(ADDRESS, { r: id });
     expect(again.json.data.beid.address.zipCode).toBe(card.material.manifest.citizen.address.zip);
   });

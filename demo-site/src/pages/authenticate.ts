@@ -25,7 +25,7 @@ export const authenticatePage: Page = {
       },
     }, 'New challenge');
     const algorithm = algorithmSelect(app, card!);
-    const pin = pinInput({ required: false, help: 'Needed once per card session; leave it empty if you entered it already.' });
+    const pin = pinInput({ required: false, help: 'Asked every time, unless this application lets a PIN verified in this tab be reused for a few minutes.' });
     const out = output('authenticate');
     const submit = h('button', { type: 'submit' }, 'Authenticate');
     const form = h(

@@ -11,7 +11,10 @@ import { configView, corsView, nextSyncAfterSeconds, renewalWindow, type ConfigV
 import { requireOrganisation } from './organisations.js';
 
 /** The sync request body, already schema-validated (the update status is handled apart). */
-export type SyncInput = Omit<SyncRequest, 'updateStatus'>;
+export type SyncInput = Omit<SyncRequest, 'updateStatus'> & {
+  /** Whether the request carried `updateStatus` (the connector can take updates). */
+  canUpdate?: boolean;
+};
 
 export interface SyncResult {
   ack: string[];
@@ -64,7 +67,10 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
       // What this answer gives the device: `org` was read before the write, as corsView uses it.
       corsVersionSent: org.corsVersion,
       configVersionSent: org.configVersion,
-      nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
+      // The cycle the device will keep after this answer: the organisation's override wins on
+      // the connector, then its own explicit --ds.cycle, then this answer's hint.
+      nextSyncAfterSeconds: org.dsCycleSeconds ?? input.cycleSeconds ?? nextSyncAfterSeconds(ctx, org),
+      canUpdate: input.canUpdate === true,
     },
     transactions,
     // The renewing device keeps the certificate it signed with (in case this answer is lost).

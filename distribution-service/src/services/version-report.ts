@@ -17,14 +17,18 @@ export interface VersionCount {
   release: ReleaseFlag | 'withdrawn' | null;
 }
 
-export const UPDATE_STATUSES = ['up-to-date', 'offered', 'failed'] as const;
+export const UPDATE_STATUSES = ['up-to-date', 'offered', 'failed', 'cannot-update'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
 
 export interface DeviceUpdateStatus {
   deviceId: string;
   version: string | null;
   lastSyncAt: string | null;
-  /** offered: a newer release was offered and not (yet) installed; failed: a newer version failed here; else up-to-date. */
+  /**
+   * cannot-update: its last sync carried no updateStatus (not supervised or no pinned release
+   * key), so it takes no offer; offered: a newer release was offered and not (yet) installed;
+   * failed: a newer version failed here; else up-to-date.
+   */
   status: UpdateStatus;
   offeredVersion: string | null;
   offeredAt: string | null;
@@ -75,7 +79,7 @@ export async function versionReport(ctx: ServiceContext, org?: string): Promise<
       deviceId: d.id,
       version: d.version,
       lastSyncAt: d.lastSyncAt,
-      status: pending && !failedOffer ? 'offered' : failedNewer ? 'failed' : 'up-to-date',
+      status: d.canUpdate === false ? 'cannot-update' : pending && !failedOffer ? 'offered' : failedNewer ? 'failed' : 'up-to-date',
       offeredVersion: pending && !failedOffer ? pending.version : null,
       offeredAt: pending && !failedOffer ? pending.offeredAt : null,
       failed: fails,

@@ -25,8 +25,10 @@ export interface Device {
   corsVersionSent: number | null;
   /** The configuration version the DS's last answer gave it. */
   configVersionSent: number | null;
-  /** The cycle the DS's last answer asked for: the device's status is judged against it. */
+  /** The cycle the device keeps after the DS's last answer: its status is judged against it. */
   nextSyncAfterSeconds: number | null;
+  /** Whether its last sync carried `updateStatus` (it can take updates); null: never synced. */
+  canUpdate: boolean | null;
 }
 
 export interface DeviceCertificate {

@@ -13,6 +13,7 @@ export interface DeviceStatus {
   corsVersionSent: number;
   configVersionSent: number;
   nextSyncAfterSeconds: number;
+  canUpdate: boolean;
 }
 
 export interface SyncWrite {

@@ -126,6 +126,11 @@ export class BelpicCard {
     return this.powered;
   }
 
+  /** Whether the card holds a verified PIN now (a reset, power-off or LOG OFF clears it). */
+  get pinVerifiedNow(): boolean {
+    return this.pinVerified;
+  }
+
   /** PIN tries left (3 when unused, 0 when blocked). */
   get pinTriesLeft(): number {
     return this.pinState.triesLeft;

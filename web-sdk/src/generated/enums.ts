@@ -58,6 +58,10 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The T1C-Tag header is malformed. */
   | 'INVALID_TAG'
+  /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
+  | 'LOCAL_CLIENT_ONLY'
+  /** The connector is not registered with a Distribution Service. */
+  | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
   /** The page's origin is not registered for this connector. */

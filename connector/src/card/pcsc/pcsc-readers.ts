@@ -150,7 +150,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
-    this.teardown();
+    await this.teardown();
   }
 
   private connect(): void {
@@ -174,12 +174,12 @@ export class PcscReaders implements ReaderSource, CardAccess {
   private unavailable(e: Error): void {
     if (this.lastError !== e.message) this.log.warn({ err: e.message }, 'pcsc unavailable; retrying');
     this.lastError = e.message;
-    this.teardown();
+    void this.teardown();
     if (!this.closed) this.retry = setTimeout(() => this.connect(), RETRY_MS).unref();
   }
 
-  private teardown(): void {
-    for (const e of [...this.entries.values()]) this.removeReader(e);
+  private async teardown(): Promise<void> {
+    const released = [...this.entries.values()].map((e) => this.removeReader(e));
     if (this.pcsc) {
       const p = this.pcsc;
       this.pcsc = undefined;
@@ -192,6 +192,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
         // already closed
       }
     }
+    await Promise.all(released);
   }
 
   private addReader(reader: CardReader): void {
@@ -211,7 +212,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
     this.entries.set(entry.id, entry);
     this.emit('READER_ADDED', entry);
     reader.on('error', (e) => this.log.debug({ reader: entry.id, err: e.message }, 'reader status error'));
-    reader.on('end', () => this.removeReader(entry));
+    reader.on('end', () => void this.removeReader(entry));
     reader.on('status', (s) => {
       const present = (s.state & reader.SCARD_STATE_PRESENT) !== 0 && (s.state & reader.SCARD_STATE_MUTE) === 0 && !!s.atr?.length;
       if (present && (!entry.atr || !entry.atr.equals(s.atr!))) {
@@ -233,21 +234,39 @@ export class PcscReaders implements ReaderSource, CardAccess {
     entry.atr = null;
     entry.connection = null;
     entry.dirty = false;
-    if (entry.reader.connected) entry.reader.disconnect(entry.reader.SCARD_LEAVE_CARD, () => undefined);
+    if (entry.reader.connected && !entry.inflight) {
+      const r = entry.reader;
+      this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(r.SCARD_LEAVE_CARD, (err) => done(err, undefined))).catch(() => undefined);
+    }
     this.events.emit({ type: 'CARD_REMOVED', reader: { ...was, card: null }, at: new Date().toISOString() });
   }
 
-  private removeReader(entry: ReaderEntry): void {
+  private async removeReader(entry: ReaderEntry): Promise<void> {
     if (!this.entries.delete(entry.id)) return;
     if (entry.card) this.cardRemoved(entry);
     entry.reader.removeAllListeners('status');
     entry.reader.on('error', () => undefined);
+    this.emit('READER_REMOVED', entry);
+    // The binding's close() takes the reader's lock on the main thread: while a native call
+    // holds it (a card that does not answer), close() would block the whole process. Wait
+    // for it, bounded, and leave the reader unclosed if it is still stuck.
+    if (entry.inflight && (await within(entry.inflight, this.timing.apduMs)) === TIMED_OUT) {
+      this.log.warn({ reader: entry.id }, 'reader still busy with a card that does not answer; left open');
+      return;
+    }
+    if (entry.reader.connected) {
+      const r = entry.reader;
+      try {
+        await this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(r.SCARD_LEAVE_CARD, (err) => done(err, undefined)));
+      } catch (e) {
+        if (e instanceof CardError && e.code === 'CARD_TIMEOUT') return; // the disconnect itself is stuck
+      }
+    }
     try {
       entry.reader.close();
     } catch {
       // gone already
     }
-    this.emit('READER_REMOVED', entry);
   }
 
   private emit(type: ReaderEventType, entry: ReaderEntry): void {
@@ -260,7 +279,12 @@ export class PcscReaders implements ReaderSource, CardAccess {
    * on this reader: it is remembered (`inflight`) and the next task waits for it, bounded,
    * instead of queueing more blocked native work.
    */
-  private async native<T>(entry: ReaderEntry, what: string, call: (done: (err: Error | null, value: T) => void) => void): Promise<T> {
+  private async native<T>(
+    entry: ReaderEntry,
+    what: string,
+    call: (done: (err: Error | null, value: T) => void) => void,
+    boundMs = this.timing.apduMs,
+  ): Promise<T> {
     const p = new Promise<T>((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value))));
     const settled = p.then(
       () => undefined,
@@ -270,13 +294,22 @@ export class PcscReaders implements ReaderSource, CardAccess {
     void settled.then(() => {
       if (entry.inflight === settled) entry.inflight = null;
     });
-    const result = await within(p, this.timing.apduMs);
+    const result = await within(p, boundMs);
     if (result === TIMED_OUT) {
       entry.dirty = true;
-      this.log.warn({ reader: entry.id, timeoutMs: this.timing.apduMs, call: what }, 'card did not answer in time; the reader will be reset');
-      throw cardTimeout(what, this.timing.apduMs);
+      this.log.warn({ reader: entry.id, timeoutMs: boundMs, call: what }, 'card did not answer in time; the reader will be reset');
+      throw cardTimeout(what, boundMs);
     }
     return result;
+  }
+
+  /**
+   * Connect and disconnect/reset are not APDUs: pcscd powers or resets the card (ATR, PPS)
+   * and waits for its reader thread, which takes longer on a busy machine. They are bounded
+   * by the operation's time, which wraps them anyway.
+   */
+  private get controlMs(): number {
+    return Math.max(this.timing.apduMs, this.timing.operationMs);
   }
 
   /** SCardConnect on a reader the binding holds no handle for. */
@@ -289,7 +322,9 @@ export class PcscReaders implements ReaderSource, CardAccess {
       return;
     }
     try {
-      const protocol = await this.native<number>(entry, 'SCardConnect', (done) => r.connect({ share_mode: r.SCARD_SHARE_SHARED }, done));
+      const protocol = await this.native<number>(
+        entry, 'SCardConnect', (done) => r.connect({ share_mode: r.SCARD_SHARE_SHARED }, done), this.controlMs,
+      );
       if (typeof protocol !== 'number') throw new Error('SCardConnect gave no protocol');
       entry.connection = { protocol };
     } catch (e) {
@@ -304,7 +339,7 @@ export class PcscReaders implements ReaderSource, CardAccess {
     entry.connection = null;
     if (r.connected) {
       try {
-        await this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(disposition, (err) => done(err, undefined)));
+        await this.native<void>(entry, 'SCardDisconnect', (done) => r.disconnect(disposition, (err) => done(err, undefined)), this.controlMs);
       } catch (e) {
         if (e instanceof CardError) throw e;
         // The handle is unusable (e.g. the card was reset or pulled under us); the binding

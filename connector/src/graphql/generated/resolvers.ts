@@ -151,6 +151,10 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The T1C-Tag header is malformed. */
   | 'INVALID_TAG'
+  /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
+  | 'LOCAL_CLIENT_ONLY'
+  /** The connector is not registered with a Distribution Service. */
+  | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
   /** The page's origin is not registered for this connector. */
@@ -273,6 +277,12 @@ export type Mutation = {
   print: PrintJob;
   /** Sign a hash with the non-repudiation (qualified signature) key. */
   sign: SignatureResult;
+  /**
+   * Run one Distribution Service sync now (new origins, configuration, certificate; usage sent)
+   * and answer when it is done. Local clients only (`connector sync`): a page gets
+   * LOCAL_CLIENT_ONLY; a connector without a DS, NOT_MANAGED.
+   */
+  syncNow: SyncResult;
   /**
    * Read a file from the user's disk for the page. Returns a short-lived, single-use URL
    * from which the page fetches the bytes (streamed, never inflated into JSON).
@@ -471,6 +481,23 @@ export type Subscription = {
   readerEvents: ReaderEvent;
 };
 
+/** The outcome of a DS sync asked for with `syncNow`. */
+export type SyncResult = {
+  __typename?: 'SyncResult';
+  /** Usage records the DS acknowledged in this sync. */
+  acknowledged: Scalars['Int']['output'];
+  /** Why it failed (a DS or network error code, e.g. DS_UNREACHABLE), null when ok. */
+  error: Maybe<Scalars['String']['output']>;
+  /** When the sync finished. */
+  finishedAt: Scalars['DateTime']['output'];
+  /** When the next scheduled sync is due. */
+  nextSyncAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the DS answered and its answer was applied. */
+  ok: Scalars['Boolean']['output'];
+  /** Version of the origin list the connector holds after the sync. */
+  originListVersion: Maybe<Scalars['Int']['output']>;
+};
+
 export type TransactionSummary = {
   __typename?: 'TransactionSummary';
   counts: Array<UsageCount>;
@@ -621,6 +648,7 @@ export type ResolversTypes = {
   SpecialStatus: SpecialStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SyncResult: ResolverTypeWrapper<SyncResult>;
   TransactionSummary: ResolverTypeWrapper<TransactionSummary>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   UploadInput: UploadInput;
@@ -663,6 +691,7 @@ export type ResolversParentTypes = {
   SignatureResult: SignatureResult;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  SyncResult: SyncResult;
   TransactionSummary: TransactionSummary;
   Upload: Scalars['Upload']['output'];
   UploadInput: UploadInput;
@@ -788,6 +817,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   download?: Resolver<ResolversTypes['FileEntry'], ParentType, ContextType, RequireFields<MutationDownloadArgs, 'input'>>;
   print?: Resolver<ResolversTypes['PrintJob'], ParentType, ContextType, RequireFields<MutationPrintArgs, 'input'>>;
   sign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationSignArgs, 'input'>>;
+  syncNow?: Resolver<ResolversTypes['SyncResult'], ParentType, ContextType>;
   upload?: Resolver<ResolversTypes['FileTransfer'], ParentType, ContextType, RequireFields<MutationUploadArgs, 'input'>>;
   verifyPin?: Resolver<ResolversTypes['PinStatus'], ParentType, ContextType, RequireFields<MutationVerifyPinArgs, 'input'>>;
 };
@@ -851,6 +881,15 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
   readerEvents?: SubscriptionResolver<ResolversTypes['ReaderEvent'], "readerEvents", ParentType, ContextType>;
 };
 
+export type SyncResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SyncResult'] = ResolversParentTypes['SyncResult']> = {
+  acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  nextSyncAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  originListVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type TransactionSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TransactionSummary'] = ResolversParentTypes['TransactionSummary']> = {
   counts?: Resolver<Array<ResolversTypes['UsageCount']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -891,6 +930,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ReaderEvent?: ReaderEventResolvers<ContextType>;
   SignatureResult?: SignatureResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SyncResult?: SyncResultResolvers<ContextType>;
   TransactionSummary?: TransactionSummaryResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   UsageCount?: UsageCountResolvers<ContextType>;

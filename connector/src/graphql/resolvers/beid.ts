@@ -79,12 +79,12 @@ export const Integrity: IntegrityResolvers = {
 export const verifyPinMutation: MutationResolvers['verifyPin'] = (_p, { input }, ctx) =>
   withUsage(ctx, 'PIN_VERIFICATION', MODULE, async () => ({
     verified: true,
-    retriesLeft: await beidOf(ctx).verifyPin(input.readerId, input.pin, input.allowLastTry ?? false),
+    retriesLeft: await beidOf(ctx).verifyPin(input.readerId, ctx.cardCaller, input.pin, input.allowLastTry ?? false),
   }));
 
 export const changePinMutation: MutationResolvers['changePin'] = async (_p, { input }, ctx) => ({
   verified: true,
-  retriesLeft: await beidOf(ctx).changePin(input.readerId, input.oldPin, input.newPin, input.allowLastTry ?? false),
+  retriesLeft: await beidOf(ctx).changePin(input.readerId, ctx.cardCaller, input.oldPin, input.newPin, input.allowLastTry ?? false),
 });
 
 function decodeHash(b64: string): Buffer {
@@ -95,7 +95,7 @@ function decodeHash(b64: string): Buffer {
 const signWith = (key: SigningKey): MutationResolvers['sign'] => (_p, { input }, ctx) =>
   withUsage(ctx, key === 'NON_REPUDIATION' ? 'SIGNATURE' : 'AUTHENTICATION', MODULE, async () => {
     const hash = decodeHash(input.hash);
-    const signature = await beidOf(ctx).sign(input.readerId, {
+    const signature = await beidOf(ctx).sign(input.readerId, ctx.cardCaller, {
       key, algorithm: input.algorithm, hash, pin: input.pin, allowLastTry: input.allowLastTry ?? false,
     });
     const der = derFromCardFile(await file(ctx, { readerId: input.readerId }, key === 'NON_REPUDIATION' ? 'signCert' : 'authCert'));

@@ -5,6 +5,7 @@ import { transactionsQuery } from './transactions.js';
 import { readerEventsSubscription } from './reader-events.js';
 import { downloadMutation, filesQuery, fileTypesQuery, uploadMutation } from './files.js';
 import { printJobQuery, printMutation, printersQuery } from './printing.js';
+import { syncNowMutation } from './sync.js';
 import {
   Beid, BeidCertificates, Integrity, authenticateMutation, beidQuery, changePinMutation, signMutation, verifyPinMutation,
 } from './beid.js';
@@ -30,6 +31,7 @@ export function createResolvers(): Resolvers {
       download: downloadMutation,
       upload: uploadMutation,
       print: printMutation,
+      syncNow: syncNowMutation,
     },
     Subscription: {
       readerEvents: readerEventsSubscription,

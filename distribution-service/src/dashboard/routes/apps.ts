@@ -7,7 +7,7 @@ import { fleet } from '../../services/fleet.js';
 import { publicUser } from '../../services/users.js';
 import type { Organisation } from '../../store/repository.js';
 import { html, url } from '../html.js';
-import { csrfField, formatTime, notice, orgPath, page, statusBadge } from '../layout.js';
+import { csrfField, formatDuration, formatTime, notice, orgPath, page, statusBadge } from '../layout.js';
 import { authOf, field, orgFor, requireAdmin, type DashboardDeps } from '../route-context.js';
 
 type Params = { org: string; label: string };
@@ -52,10 +52,19 @@ ${admin
 <button class="danger" type="submit" aria-label="Remove ${x.origin}">Remove</button></form></td>`
   : ''}</tr>`,
     );
+    const now = ctx.clock.now();
+    /** Its last contact plus the cycle it keeps; overdue when that moment has passed. */
+    const nextSync = (d: (typeof listed)[number]) => {
+      const at = Date.parse(d.lastContactAt) + d.cycleSeconds * 1000;
+      return at > now
+        ? html`${formatTime(new Date(at).toISOString())}<br><span class="muted">in ${formatDuration((at - now) / 1000)}</span>`
+        : html`<span class="outdated">overdue</span><br><span class="muted">due ${formatDuration((at - now) / 1000)}</span>`;
+    };
     const deviceRows = listed.map(
       (d) => html`<tr><td><a href="${url([orgPath(org, '/devices')], { q: d.id })}"><code>${d.id.slice(0, 8)}</code></a></td><td>${statusBadge(d.status)}</td>
 <td>${formatTime(d.lastContactAt)}</td><td class="num">${d.corsVersionSent === null ? '—' : `v${d.corsVersionSent}`}</td>
-<td>${d.corsCurrent ? html`<span class="current">yes</span>` : html`<span class="outdated">no, at its next sync</span>`}</td></tr>`,
+<td>${d.corsCurrent ? html`<span class="current">yes</span>` : html`<span class="outdated">no, at its next sync</span>`}</td>
+<td data-next-sync>${nextSync(d)}</td></tr>`,
     );
     reply.status(o.status ?? 200).type('text/html; charset=utf-8');
     return page(
@@ -73,7 +82,7 @@ ${admin
 
 <h2 id="origins">Allowed origins</h2>
 ${originRows.length
-  ? html`<table><thead><tr><th>Origin</th><th>Added</th>${admin ? html`<th>Action</th>` : ''}</tr></thead><tbody>${originRows}</tbody></table>`
+  ? html`<table id="origins-table"><thead><tr><th>Origin</th><th>Added</th>${admin ? html`<th>Action</th>` : ''}</tr></thead><tbody>${originRows}</tbody></table>`
   : html`<p>No origin yet: no page can use the connectors under this label.</p>`}
 ${admin
   ? html`<form class="row" method="post" action="${base}/origins">${csrfField(csrf)}
@@ -84,9 +93,10 @@ ${admin
 
 <h2 id="connectors">Connectors and the origin list</h2>
 <p>The origin list of ${org.name} is at version <strong>v${org.corsVersion}</strong>.
-<strong>${f.counts.corsCurrent} of ${f.counts.all}</strong> connectors got it with their last sync; the others get it at their next one.</p>
+<strong>${f.counts.corsCurrent} of ${f.counts.all}</strong> connectors got it with their last sync; the others get it at their next one.
+Next sync: the last contact plus the cycle the connector keeps; on the machine itself, <code>connector sync</code> syncs at once.</p>
 ${deviceRows.length
-  ? html`<table id="app-devices"><thead><tr><th>Device</th><th>Status</th><th>Last contact</th><th class="num">List held</th><th>Latest list</th></tr></thead><tbody>${deviceRows}</tbody></table>
+  ? html`<table id="app-devices"><thead><tr><th>Device</th><th>Status</th><th>Last contact</th><th class="num">List held</th><th>Latest list</th><th>Next sync</th></tr></thead><tbody>${deviceRows}</tbody></table>
 ${f.counts.all > listed.length ? html`<p><a href="${url([orgPath(org, '/devices')], { cors: 'outdated' })}">All ${f.counts.all - f.counts.corsCurrent} connectors still waiting for the latest list</a></p>` : ''}`
   : html`<p class="muted">No connector registered yet.</p>`}
 

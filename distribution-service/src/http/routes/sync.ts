@@ -40,7 +40,7 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
     handler: async (request, reply) => {
       const device = authenticated.get(request)!;
       const { updateStatus, ...input } = request.body as SyncRequest;
-      const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, input);
+      const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, { ...input, canUpdate: updateStatus !== undefined });
       if (issued) rt.keys.renewed(device.deviceId, device.orgId, issued, device.signingKey);
       // Failed versions are recorded before the offer is chosen: a reported failure is never offered again.
       const update = await syncUpdate(rt.ctx, device, { version: input.version, updateStatus });

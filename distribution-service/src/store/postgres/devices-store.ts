@@ -26,6 +26,7 @@ const toDevice = (r: Row): Device => ({
   corsVersionSent: (r.cors_version_sent as number | null) ?? null,
   configVersionSent: (r.config_version_sent as number | null) ?? null,
   nextSyncAfterSeconds: (r.next_sync_after_seconds as number | null) ?? null,
+  canUpdate: (r.can_update as boolean | null) ?? null,
 });
 
 const toCertificate = (r: Row): DeviceCertificate => ({
@@ -40,7 +41,7 @@ const toCertificate = (r: Row): DeviceCertificate => ({
 });
 
 const DEVICE_COLUMNS = `id, org_id, registered_at, version, os, uptime_seconds, last_error, last_sync_at, cert_serial, cert_not_after,
-  cors_version_reported, cors_version_sent, config_version_sent, next_sync_after_seconds`;
+  cors_version_reported, cors_version_sent, config_version_sent, next_sync_after_seconds, can_update`;
 
 function insertCertificate(q: Queryable, c: DeviceCertificate): Promise<unknown> {
   return q.query(

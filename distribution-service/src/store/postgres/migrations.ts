@@ -71,7 +71,9 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
         cors_version_reported integer,
         cors_version_sent integer,
         config_version_sent integer,
-        next_sync_after_seconds integer
+        next_sync_after_seconds integer,
+        -- Whether the last sync carried updateStatus (SQLite migration 5); null: never synced.
+        can_update boolean
       );
       CREATE INDEX devices_org ON devices (org_id, registered_at);
       CREATE TABLE device_certificates (

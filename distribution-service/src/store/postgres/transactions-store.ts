@@ -61,7 +61,7 @@ WITH claim AS (
 ), status AS (
   UPDATE devices SET version = $10, os = $11, uptime_seconds = $12, last_error = $13, last_sync_at = $14,
     cert_serial = $15, cert_not_after = $16, cors_version_reported = $17, cors_version_sent = $18,
-    config_version_sent = $19, next_sync_after_seconds = $20
+    config_version_sent = $19, next_sync_after_seconds = $20, can_update = $31
   WHERE seq = (SELECT seq FROM dev)
 ), cert AS (
   INSERT INTO device_certificates (serial, device_id, key_id, public_key_pem, certificate_pem, issued_at, not_before, not_after)
@@ -127,6 +127,7 @@ export class PgTransactionStore implements TransactionStore {
       c?.serial ?? null, c?.keyId ?? null, c?.publicKeyPem ?? null, c?.certificatePem ?? null, c?.issuedAt ?? null, c?.notBefore ?? null, c?.notAfter ?? null,
       w.retainSerial ?? c?.serial ?? null,
       w.request?.timestamp ?? null, w.request?.expiresAt ?? null,
+      s.canUpdate,
     ]))!;
     if (!r.known) throw new DsError('NOT_FOUND', `no device ${w.deviceId}`);
     if (num(r.written) === 0) throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');

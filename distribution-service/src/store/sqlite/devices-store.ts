@@ -26,6 +26,7 @@ const toDevice = (r: Row): Device => ({
   corsVersionSent: (r.cors_version_sent as number | null) ?? null,
   configVersionSent: (r.config_version_sent as number | null) ?? null,
   nextSyncAfterSeconds: (r.next_sync_after_seconds as number | null) ?? null,
+  canUpdate: r.can_update === null || r.can_update === undefined ? null : r.can_update === 1,
 });
 
 const toCertificate = (r: Row): DeviceCertificate => ({

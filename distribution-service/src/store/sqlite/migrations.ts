@@ -173,6 +173,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);
     `,
   },
+  {
+    version: 5,
+    name: 'device-can-update',
+    sql: `
+      -- Whether the device's last sync carried updateStatus (a supervised connector with a
+      -- pinned release key): the others cannot take an update, whatever the DS offers.
+      ALTER TABLE devices ADD COLUMN can_update INTEGER;
+    `,
+  },
 ];
 
 /**

@@ -37,7 +37,7 @@ export class SqliteTransactionStore implements TransactionStore {
     const updateStatus = s.db.prepare(
       `UPDATE devices SET version = ?, os = ?, uptime_seconds = ?, last_error = ?, last_sync_at = ?,
          cert_serial = ?, cert_not_after = ?, cors_version_reported = ?, cors_version_sent = ?,
-         config_version_sent = ?, next_sync_after_seconds = ? WHERE seq = ?`,
+         config_version_sent = ?, next_sync_after_seconds = ?, can_update = ? WHERE seq = ?`,
     );
     const deviceSeq = s.db.prepare('SELECT seq FROM devices WHERE id = ?').pluck();
     const retireOthers = s.db.prepare(
@@ -69,7 +69,7 @@ export class SqliteTransactionStore implements TransactionStore {
       const st = w.status;
       updateStatus.run(
         st.version, st.os, st.uptimeSeconds, st.lastError, st.lastSyncAt, st.certSerial, st.certNotAfter,
-        st.corsVersionReported, st.corsVersionSent, st.configVersionSent, st.nextSyncAfterSeconds, seq,
+        st.corsVersionReported, st.corsVersionSent, st.configVersionSent, st.nextSyncAfterSeconds, st.canUpdate ? 1 : 0, seq,
       );
       if (w.certificate) {
         const c = w.certificate;
