@@ -28,6 +28,7 @@ export type DsErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL';
 
 export const httpStatusOf: Record<DsErrorCode, number> = {
@@ -56,6 +57,7 @@ export const httpStatusOf: Record<DsErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -1,6 +1,7 @@
 export { createDs, type CreateDsOptions, type Ds } from './http/server.js';
 export { DEFAULT_CONFIG, resolveConfig, type DsConfig } from './config.js';
 export { openSqliteRepository, SqliteRepository } from './store/sqlite/sqlite-repository.js';
+export { openPostgresRepository, PostgresRepository } from './store/postgres/postgres-repository.js';
 export type * from './store/repository.js';
 export { generateRootCa, loadOrCreateCa, type RootCa } from './ca/root-ca.js';
 export { stringToSign } from '@cardlink/ds-protocol';

@@ -27,7 +27,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const org = async () => (await h.repo.findOrganisation('acme'))!;
+const org = async () => (await h.repo.applications.findOrganisation('acme'))!;
 
 async function sync(device: TestDevice, extra: Record<string, unknown> = {}) {
   const r = await signedSync(h, device, syncBody(device, extra));
@@ -65,7 +65,7 @@ describe('applications and origins', () => {
       expect(r.text, origin).toContain(message);
       expect(r.text, origin).toContain('aria-invalid="true"');
     }
-    const list = async () => (await h.repo.listOrigins((await org()).id)).filter((o) => o.label === 'bank').map((o) => o.origin);
+    const list = async () => (await h.repo.applications.listOrigins((await org()).id)).filter((o) => o.label === 'bank').map((o) => o.origin);
     expect(await list()).toEqual(['http://localhost:8080', 'https://*.cdn.example.com', 'https://bank.example.com']);
     const page = await admin.get(base);
     expect(page.text).toContain('<code>https://bank.example.com</code>');
@@ -81,7 +81,7 @@ describe('applications and origins', () => {
     const renamed = await admin.get('/dashboard/orgs/acme/apps/retail-bank');
     expect(renamed.text).toContain('Bank (retail)');
     // the origins follow the application and connectors see the new label
-    expect((await h.repo.listOrigins((await org()).id)).filter((o) => o.label === 'retail-bank').map((o) => o.origin)).toEqual([
+    expect((await h.repo.applications.listOrigins((await org()).id)).filter((o) => o.label === 'retail-bank').map((o) => o.origin)).toEqual([
       'http://localhost:8080',
       'https://bank.example.com',
     ]);
@@ -122,7 +122,7 @@ describe('applications and origins', () => {
   it('keeps an audit log of who changed which origin, application and configuration, CLI changes included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-audit-'));
     try {
-      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', join(h.dir, 'ds.sqlite')], {
+      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', h.dbArg], {
         out: () => undefined,
         err: () => undefined,
       });
@@ -159,7 +159,7 @@ describe('connectors and the origin list', () => {
     b = await register(h);
     let o = await org();
     // registration hands out the current list
-    expect(await h.repo.findDevice(a.id)).toMatchObject({ corsVersionSent: o.corsVersion, configVersionSent: o.configVersion, corsVersionReported: null });
+    expect(await h.repo.devices.findDevice(a.id)).toMatchObject({ corsVersionSent: o.corsVersion, configVersionSent: o.configVersion, corsVersionReported: null });
     let page = await admin.get(APP);
     expect(page.text).toContain(`<strong>2 of 2</strong> connectors got it`);
 
@@ -170,7 +170,7 @@ describe('connectors and the origin list', () => {
     expect(page.text).toContain('<strong>0 of 2</strong> connectors got it');
     const answer = await sync(a, { corsVersion: o.corsVersion - 1 });
     expect(answer.cors.version).toBe(o.corsVersion);
-    expect(await h.repo.findDevice(a.id)).toMatchObject({ corsVersionReported: o.corsVersion - 1, corsVersionSent: o.corsVersion });
+    expect(await h.repo.devices.findDevice(a.id)).toMatchObject({ corsVersionReported: o.corsVersion - 1, corsVersionSent: o.corsVersion });
     page = await admin.get(APP);
     expect(page.text).toContain('<strong>1 of 2</strong> connectors got it');
     const rows = tableCells(page.text, 'app-devices').slice(1);
@@ -194,7 +194,7 @@ describe('connectors and the origin list', () => {
     // an override of 10 min reaches a at its next sync; b still runs on 8 h
     await admin.submit('/dashboard/orgs/acme/config', '/dashboard/orgs/acme/config', { cycle: '600', logLevel: '' });
     await sync(a, { lastError: 'PCSC_UNAVAILABLE: pcscd is not running', version: '0.2.0' });
-    expect((await h.repo.findDevice(a.id))!.nextSyncAfterSeconds).toBe(600);
+    expect((await h.repo.devices.findDevice(a.id))!.nextSyncAfterSeconds).toBe(600);
     h.clock.advance(600 + 600); // cycle + grace: still online
     expect(await statusOf(a)).toBe('online');
     h.clock.advance(1);
@@ -392,14 +392,14 @@ describe('billing reports', () => {
   it('gives the same CSV from the admin command (ds report billing)', async () => {
     let out = '';
     const code = await runCli(
-      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', join(h.dir, 'ds.sqlite')],
+      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', h.dbArg],
       { out: (t) => void (out += t), err: () => undefined },
     );
     expect(code).toBe(0);
     const dashboardCsv = await admin.get(`${REPORTS}.csv?submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1`);
     expect(out).toBe(dashboardCsv.text);
     out = '';
-    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', join(h.dir, 'ds.sqlite')], {
+    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', h.dbArg], {
       out: (t) => void (out += t),
       err: () => undefined,
     });
@@ -494,7 +494,7 @@ describe('connector versions and update status', () => {
 
   it('has the same figures as ds report versions', async () => {
     let out = '';
-    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', join(h.dir, 'ds.sqlite')], {
+    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', h.dbArg], {
       out: (t) => void (out += t),
       err: () => undefined,
     });
@@ -515,7 +515,7 @@ describe('connector versions and update status', () => {
     }
     // and the CLI's text table says the same
     out = '';
-    await runCli(['report', 'versions', '--org', 'globex', '--db', join(h.dir, 'ds.sqlite')], { out: (t) => void (out += t), err: () => undefined });
+    await runCli(['report', 'versions', '--org', 'globex', '--db', h.dbArg], { out: (t) => void (out += t), err: () => undefined });
     expect(out).toMatch(/1\.1\.0\s+2\s+recommended/);
     expect(out).toContain(`1.1.0: ${REASON}`);
   });
@@ -585,7 +585,7 @@ describe('billing CSV: formula-leading cells (CSV injection)', () => {
 
     let out = '';
     const code = await runCli(
-      ['report', 'billing', '--org', 'initech', '--from', '2025-10-01', '--to', '2025-10-31', '--period', 'range', '--by', 'label,tag', '--db', join(h.dir, 'ds.sqlite')],
+      ['report', 'billing', '--org', 'initech', '--from', '2025-10-01', '--to', '2025-10-31', '--period', 'range', '--by', 'label,tag', '--db', h.dbArg],
       { out: (t) => void (out += t), err: () => undefined },
     );
     expect(code).toBe(0);

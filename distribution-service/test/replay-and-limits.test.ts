@@ -9,6 +9,7 @@ import { MAX_JSON_DEPTH } from '../src/http/json-body.js';
 import { nestsDeeperThan } from '../src/http/json-depth.js';
 import { buildCsr, newKey } from './support/csr.js';
 import { freshTimestamp, postJson, register, signHeaders, startDs, tx } from './support/harness.js';
+import { postgresSchemaUrl, testBackend } from './support/backends.js';
 
 /**
  * Issue 12 item 7, against a real `ds serve` process: a captured sync replayed after a restart
@@ -16,22 +17,26 @@ import { freshTimestamp, postJson, register, signHeaders, startDs, tx } from './
  */
 const BIN = join(__dirname, '..', 'bin', 'ds.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ds-replay-'));
+// On the PostgreSQL project, the CLI and `ds serve` use a schema of their own on the test cluster.
+const store = testBackend() === 'postgres' ? await postgresSchemaUrl() : undefined;
+const dbArgs = store ? ['--db', store.url] : [];
 let server: ChildProcess | undefined;
-afterAll(() => {
+afterAll(async () => {
   server?.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
+  await store?.drop();
 });
 
 async function ds(...args: string[]): Promise<string> {
   let out = '';
   let err = '';
-  const code = await runCli([...args, '--data-dir', dir], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await runCli([...args, '--data-dir', dir, ...dbArgs], { out: (t) => void (out += t), err: (t) => void (err += t) });
   if (code !== 0) throw new Error(`ds ${args.join(' ')}: ${err}`);
   return out;
 }
 
 async function start(): Promise<string> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dir, ...dbArgs, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   server = proc;
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once('line', resolve);

@@ -39,11 +39,11 @@ describe('sync authentication (proof of possession)', () => {
   });
 
   it('refuses a signature made with another key (401 AUTH_BAD_SIGNATURE) and stores nothing', async () => {
-    const before = await h.repo.countTransactions();
+    const before = await h.repo.transactions.countTransactions();
     expectCode(await signedSync(h, device, syncBody(device, { transactions: [tx()] }), { key: newKey('ec') }), 401, 'AUTH_BAD_SIGNATURE');
     // Another registered device's key does not work either.
     expectCode(await signedSync(h, device, syncBody(device), { key: rsaDevice.key }), 401, 'AUTH_BAD_SIGNATURE');
-    expect(await h.repo.countTransactions()).toBe(before);
+    expect(await h.repo.transactions.countTransactions()).toBe(before);
   });
 
   it('verifies with the key X-Key-Id names; without it (older clients) with the live keys', async () => {

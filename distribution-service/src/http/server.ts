@@ -50,7 +50,7 @@ export function createDs(opts: CreateDsOptions): Ds {
     config,
     authority: createAuthority(opts.ca, { lifetimeSeconds: config.certLifetimeSeconds, clock }),
   };
-  const keys = new DeviceKeyCache(opts.db, clock);
+  const keys = new DeviceKeyCache(opts.db.devices, clock);
   const skewMs = config.maxClockSkewSeconds * 1000;
   const rt: DsRuntime = {
     ctx,

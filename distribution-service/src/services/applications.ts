@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isoAt } from '../clock.js';
 import { normaliseOrigin } from '../domain/origin.js';
-import { isLabel, TOKEN_RULE } from '@cardlink/ds-protocol';
+import { CONSENT_MODES, isLabel, PIN_ENTRIES, TOKEN_RULE } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
-import { CONSENT_MODES, PIN_ENTRIES, type Application, type ApplicationSettings, type OriginRow } from '../store/repository.js';
+import type { Application, ApplicationSettings, OriginRow } from '../store/repository.js';
 import { auditEntry, type Actor } from './audit-entry.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
@@ -48,19 +48,19 @@ export async function createApplication(
   checkLabel(input.label);
   const name = checkName(input.name ?? input.label);
   const settings = { ...DEFAULT_SETTINGS, ...checkSettings(input) };
-  return ctx.repo.createApplication(
+  return ctx.repo.applications.createApplication(
     { id: randomUUID(), orgId: org.id, label: input.label, name, createdAt: isoAt(ctx.clock.now()), ...settings },
     auditEntry(ctx, input.actor, { orgId: org.id, action: 'app.create', target: input.label, details: { name } }),
   );
 }
 
 export async function listApplications(ctx: ServiceContext, org: string): Promise<Application[]> {
-  return ctx.repo.listApplications((await requireOrganisation(ctx, org)).id);
+  return ctx.repo.applications.listApplications((await requireOrganisation(ctx, org)).id);
 }
 
 export async function requireApplication(ctx: ServiceContext, org: string, label: string): Promise<Application> {
   const o = await requireOrganisation(ctx, org);
-  const app = await ctx.repo.findApplication(o.id, label);
+  const app = await ctx.repo.applications.findApplication(o.id, label);
   if (!app) throw new DsError('NOT_FOUND', `no application with label ${label} in ${o.name}`);
   return app;
 }
@@ -72,7 +72,7 @@ export async function renameApplication(
 ): Promise<Application> {
   const app = await requireApplication(ctx, input.org, input.label);
   const name = checkName(input.name);
-  return ctx.repo.updateApplication(
+  return ctx.repo.applications.updateApplication(
     app.orgId,
     app.id,
     { name },
@@ -91,7 +91,7 @@ export async function setApplicationSettings(
   const app = await requireApplication(ctx, input.org, input.label);
   const patch = checkSettings(input);
   const from = { pinEntry: app.pinEntry, consent: app.consent, pinReuseMinutes: app.pinReuseMinutes };
-  return ctx.repo.updateApplication(
+  return ctx.repo.applications.updateApplication(
     app.orgId,
     app.id,
     patch,
@@ -110,7 +110,7 @@ export async function relabelApplication(
   const app = await requireApplication(ctx, input.org, input.label);
   checkLabel(input.newLabel);
   if (input.newLabel === app.label) return app;
-  return ctx.repo.updateApplication(
+  return ctx.repo.applications.updateApplication(
     app.orgId,
     app.id,
     { label: input.newLabel },
@@ -127,7 +127,7 @@ export async function addOrigin(
   if (!origin.ok) throw origin.error;
   const app = await requireApplication(ctx, input.org, input.label);
   const audit = auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'origin.add', target: origin.value, details: { label: app.label } });
-  const added = await ctx.repo.addOrigin(app.orgId, app.id, origin.value, isoAt(ctx.clock.now()), audit);
+  const added = await ctx.repo.applications.addOrigin(app.orgId, app.id, origin.value, isoAt(ctx.clock.now()), audit);
   if (!added) throw new DsError('CONFLICT', `${origin.value} is already registered in this organisation`);
   return origin.value;
 }
@@ -140,12 +140,12 @@ export async function removeOrigin(
   if (!origin.ok) throw origin.error;
   const app = await requireApplication(ctx, input.org, input.label);
   const audit = auditEntry(ctx, input.actor, { orgId: app.orgId, action: 'origin.remove', target: origin.value, details: { label: app.label } });
-  if (!(await ctx.repo.removeOrigin(app.orgId, app.id, origin.value, audit))) {
+  if (!(await ctx.repo.applications.removeOrigin(app.orgId, app.id, origin.value, audit))) {
     throw new DsError('NOT_FOUND', `${origin.value} is not registered for ${input.label}`);
   }
   return origin.value;
 }
 
 export async function listOrigins(ctx: ServiceContext, org?: string): Promise<OriginRow[]> {
-  return ctx.repo.listOrigins(org ? (await requireOrganisation(ctx, org)).id : undefined);
+  return ctx.repo.applications.listOrigins(org ? (await requireOrganisation(ctx, org)).id : undefined);
 }

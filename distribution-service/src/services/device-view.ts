@@ -11,7 +11,7 @@ export type { RenewalWindow };
 /** Full list unless the device already holds this version (the list's ETag). */
 export async function corsView(ctx: ServiceContext, org: Organisation, knownVersion?: number): Promise<CorsView> {
   if (knownVersion === org.corsVersion) return { version: org.corsVersion, unchanged: true };
-  const rows = await ctx.repo.listOrigins(org.id);
+  const rows = await ctx.repo.applications.listOrigins(org.id);
   return {
     version: org.corsVersion,
     entries: rows.map((r) => ({ origin: r.origin, label: r.label, pinEntry: r.pinEntry, consent: r.consent, pinReuseMinutes: r.pinReuseMinutes })),

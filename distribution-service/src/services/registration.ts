@@ -39,9 +39,9 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   const csr = checkCsr(input.csr);
   if (!csr.ok) throw csr.error;
 
-  const existingId = await ctx.repo.findDeviceIdByKey(csr.value.keyId);
+  const existingId = await ctx.repo.devices.findDeviceIdByKey(csr.value.keyId);
   if (existingId) {
-    const device = await ctx.repo.findDevice(existingId);
+    const device = await ctx.repo.devices.findDevice(existingId);
     if (!device || device.orgId !== token.orgId) {
       throw new DsError('KEY_ALREADY_REGISTERED', 'this key is registered to a device of another organisation');
     }
@@ -64,10 +64,10 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   };
 
   if (existingId) {
-    await ctx.repo.addCertificate(cert);
+    await ctx.repo.devices.addCertificate(cert);
   } else {
     // The repository re-checks the uses atomically: two registrations may race for the last one.
-    const created = await ctx.repo.registerDevice({
+    const created = await ctx.repo.devices.registerDevice({
       device: {
         id: deviceId,
         orgId: token.orgId,

@@ -51,7 +51,7 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
   // Normalised to UTC so reports compare and group times as plain strings.
   const transactions = input.transactions.map((t, i) => ({ ...t, occurredAt: utc(t.occurredAt, `transactions/${i}/occurredAt`) }));
   const certNotAfter = utc(input.certificate.notAfter, 'certificate/notAfter');
-  const inserted = await ctx.repo.recordSync({
+  const inserted = await ctx.repo.transactions.recordSync({
     deviceId: device.deviceId,
     orgId: device.orgId,
     receivedAt,

@@ -2,7 +2,7 @@
  * The fleet's connector versions and each device's update status: what `ds report versions`
  * prints and the dashboard's Versions page shows. One function for both, so they agree.
  */
-import { releaseStoreFor, type ReleaseFlag } from '../store/release-store.js';
+import type { ReleaseFlag } from '../store/releases.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 import { compareVersions, isVersion, newer } from './release-versions.js';
@@ -44,9 +44,9 @@ export interface VersionReport {
 /** `ds report versions`: the fleet's version distribution and each device's update status. */
 export async function versionReport(ctx: ServiceContext, org?: string): Promise<VersionReport> {
   const orgId = org ? (await requireOrganisation(ctx, org)).id : undefined;
-  const s = await releaseStoreFor(ctx.repo);
+  const s = ctx.repo.releases;
   const [devices, releases, failures, offers] = await Promise.all([
-    ctx.repo.listDevices(orgId),
+    ctx.repo.devices.listDevices(orgId),
     s.listReleases(orgId),
     s.failuresOfOrg(orgId),
     s.offersOfOrg(orgId),

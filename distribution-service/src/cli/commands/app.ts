@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as applications from '../../services/applications.js';
 import { cliActor } from '../../services/audit.js';
+import * as organisations from '../../services/organisations.js';
 import { table } from '../format.js';
 import { json, type CliEnv } from '../runner.js';
 
@@ -101,7 +102,7 @@ export function originCommands(program: Command, env: CliEnv): void {
     .action(
       env.withContext(async (ctx, opts) => {
         const rows = await applications.listOrigins(ctx, opts.org as string | undefined);
-        const names = new Map((await ctx.repo.listOrganisations()).map((o) => [o.id, o.name]));
+        const names = new Map((await organisations.listOrganisations(ctx)).map((o) => [o.id, o.name]));
         const out = rows.map((r) => ({ organisation: names.get(r.orgId) ?? r.orgId, label: r.label, origin: r.origin }));
         env.io.out(opts.json ? json(out) : table(['organisation', 'label', 'origin'], out));
       }),

@@ -38,7 +38,7 @@ export function appRoutes(app: FastifyInstance, deps: DashboardDeps): void {
   const appPage = async (request: FastifyRequest, reply: FastifyReply, org: Organisation, label: string, o: FormState = {}) => {
     const { user } = authOf(request);
     const a = await applications.requireApplication(ctx, org.id, label);
-    const origins = (await ctx.repo.listOrigins(org.id)).filter((x) => x.label === a.label);
+    const origins = (await applications.listOrigins(ctx, org.id)).filter((x) => x.label === a.label);
     // Those still waiting for the list first; a long fleet is left to the fleet view's filter.
     const f = await fleet(ctx, { org: org.id, cors: 'outdated', pageSize: DEVICES_SHOWN });
     const current = f.devices.length < DEVICES_SHOWN ? (await fleet(ctx, { org: org.id, cors: 'current', pageSize: DEVICES_SHOWN - f.devices.length })).devices : [];

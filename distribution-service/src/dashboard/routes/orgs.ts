@@ -22,7 +22,7 @@ export function orgRoutes(app: FastifyInstance, deps: DashboardDeps): void {
     const rows = await Promise.all(
       visible.map(async (o) => {
         const f = await fleet(ctx, { org: o.id, pageSize: 1 });
-        const apps = await ctx.repo.listApplications(o.id);
+        const apps = await applications.listApplications(ctx, o.id);
         return html`<tr><td><a href="${orgPath(o)}">${o.name}</a></td><td class="num">${apps.length}</td><td class="num">${f.counts.all}</td>
 <td class="num">${f.counts.online}</td><td class="num">${f.counts.late}</td><td class="num">${f.counts.offline}</td></tr>`;
       }),
@@ -61,8 +61,8 @@ ${create}`,
     o: { status?: number; error?: string; values?: { label?: string; name?: string } } = {},
   ) => {
     const { user } = authOf(request);
-    const apps = await ctx.repo.listApplications(org.id);
-    const origins = await ctx.repo.listOrigins(org.id);
+    const apps = await applications.listApplications(ctx, org.id);
+    const origins = await applications.listOrigins(ctx, org.id);
     const f = await fleet(ctx, { org: org.id, pageSize: 1 });
     const csrf = deps.csrf(request, reply);
     const admin = user.role === 'admin';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { csvRows } from '../../domain/csv.js';
 import { USE_CASE_NAMES } from '../use-case-names.js';
 import { DsError } from '../../errors.js';
-import { BILLING_MODELS, billingReport, PERIODS, type BillingModel, type BillingQuery, type BillingReport, type Period } from '../../services/reports.js';
+import { BILLING_MODELS, billingReport, PERIODS, reportLabels, type BillingModel, type BillingQuery, type BillingReport, type Period } from '../../services/reports.js';
 import { publicUser } from '../../services/users.js';
 import type { Organisation } from '../../store/repository.js';
 import { renderChart } from '../charts.js';
@@ -112,7 +112,7 @@ export function reportRoutes(app: FastifyInstance, deps: DashboardDeps): void {
       q = billingQueryOf(org, {}, ctx.clock.now());
       reply.status(400);
     }
-    const labels = [...new Set([...(await ctx.repo.listApplications(org.id)).map((a) => a.label), ...(await ctx.repo.transactionLabels(org.id))])].sort();
+    const labels = await reportLabels(ctx, org.id);
     const base = orgPath(org, '/reports');
     const chk = (on: boolean | undefined) => (on ? html` checked` : '');
     const sel = (on: boolean) => (on ? html` selected` : '');

@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Numbered migrations, applied in order and recorded in `schema_migrations`. Append only: a
  * shipped migration is never edited. The SQL avoids SQLite-only features (no WITHOUT ROWID,
@@ -192,3 +194,72 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
 ];
+
+/**
+ * The release feature's own numbered migrations, recorded in `release_schema_migrations` so
+ * they never collide with the main list in migrations.ts. Append only, like the main list.
+ */
+export const RELEASE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'releases',
+    sql: `
+      -- The package bytes live in the database: every DS instance behind a load balancer can
+      -- serve them, and a backup of the database is a backup of the releases.
+      CREATE TABLE releases (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        version TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        minimum_version TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        package BLOB NOT NULL,
+        published_at TEXT NOT NULL,
+        withdrawn_at TEXT,
+        UNIQUE (org_id, version)
+      );
+      CREATE TABLE device_update_failures (
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        version TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_reported_at TEXT NOT NULL,
+        last_reported_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, version)
+      );
+      CREATE TABLE device_update_offers (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        version TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        offered_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function migrateReleases(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS release_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  for (const m of RELEASE_MIGRATIONS) {
+    db.transaction(() => {
+      // Checked inside the write transaction: two processes opening one database apply it once.
+      if (db.prepare('SELECT 1 FROM release_schema_migrations WHERE version = ?').get(m.version)) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO release_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  migrateReleases(db);
+}
