@@ -39,10 +39,13 @@ export function operationPage(d: OperationPageDeps) {
 
   async function render(res: ServerResponse, p: PageRequest, op: PendingOperation, status: number, problem?: Problem): Promise<void> {
     if (op.kind === 'consent') return void sendPage(res, status, consentPage(p, op), p.lang);
-    let left = tries.get(op) ?? null;
+    let left = tries.get(op) ?? op.token?.triesLeft ?? null;
     if (left === null && op.readerId) left = await d.triesLeft(op.readerId).catch(() => null);
     const reader = op.readerId ? d.readers.get(op.readerId) : undefined;
-    sendPage(res, status, pinPage(p, op, { left, readerName: reader?.name, card: reader?.card?.description ?? undefined }, problem), p.lang);
+    const where = op.token
+      ? { readerName: op.token.slot, card: op.token.label }
+      : { readerName: reader?.name, card: reader?.card?.description ?? undefined };
+    sendPage(res, status, pinPage(p, op, { left, ...where }, problem), p.lang);
   }
 
   /** The operation a form names, if its CSRF secret matches. */
@@ -68,11 +71,13 @@ export function operationPage(d: OperationPageDeps) {
       const given = extensions?.retriesLeft ?? details?.retriesLeft;
       const left = typeof given === 'number' ? given : undefined;
       if (left !== undefined) tries.set(op, left);
-      if (code === 'PIN_INCORRECT' && left !== undefined) {
+      if (code === 'PIN_INCORRECT') {
+        // A PKCS#11 token tells its tries only near the end (final try, locked).
+        if (left === undefined) return render(res, p, op, 400, { message: p.t('wrongPinUnknown') });
         return render(res, p, op, 400, { message: left === 1 ? p.t('wrongPinOne') : p.t('wrongPin', { n: left }), lastTry: left === 1 });
       }
       if (code === 'PIN_LAST_TRY_REFUSED') return render(res, p, op, 400, { message: p.t('lastTryRefused'), lastTry: true });
-      if (code === 'INVALID_INPUT') return render(res, p, op, 400, { message: p.t('pinFormat') });
+      if (code === 'INVALID_INPUT') return render(res, p, op, 400, { message: p.t(op.token ? 'tokenPinFormat' : 'pinFormat') });
       if (code === 'PIN_BLOCKED') return void sendPage(res, 200, message(p, 'blocked'), p.lang);
       sendPage(res, 200, message(p, 'failed', String(code ?? 'INTERNAL')), p.lang);
     }
@@ -111,15 +116,17 @@ export interface PinPageFacts {
 
 export function pinPage(p: PageRequest, op: PendingOperation, f: PinPageFacts, problem?: Problem): string {
   const { t } = p;
-  const kindKey = `op.${op.kind as 'verify' | 'authenticate' | 'sign' | 'change'}` as const;
+  const kindKey = op.token
+    ? op.kind === 'sign' ? 'op.tokenSign' : 'op.tokenAuthenticate'
+    : (`op.${op.kind as 'verify' | 'authenticate' | 'sign' | 'change'}` as const);
   const lastTry = problem?.lastTry || f.left === 1;
   const body = html`
 <section class="notice"><p data-testid="operation">${t(kindKey)}</p></section>
 ${facts([
   [t('application'), op.label],
   [t('website'), op.origin],
-  [t('reader'), f.readerName],
-  [t('card'), f.card],
+  [op.token ? t('slot') : t('reader'), f.readerName],
+  [op.token ? t('token') : t('card'), f.card],
   [t('algorithm'), op.algorithm],
   [t('document'), op.documentName, op.documentName !== undefined ? t('givenByPage') : undefined],
   [t('digest'), op.digestHex === undefined ? undefined : html`<code data-testid="digest">${op.digestHex}</code>`, op.digestHex !== undefined ? t('givenByPage') : undefined],
@@ -128,7 +135,9 @@ ${facts([
 ${problem ? html`<p class="error" role="alert" data-testid="problem">${problem.message}</p>` : ''}
 <form method="post" action="/pin/submit" data-op="${op.id}" data-cancel="/pin/cancel" autocomplete="off">${hidden(op)}
 <label for="pin">${op.kind === 'change' ? t('currentPin') : t('pin')}</label>
-<input id="pin" name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,12}" minlength="4" maxlength="12" required autofocus autocomplete="off">
+${op.token
+  ? html`<input id="pin" name="pin" type="password" minlength="1" maxlength="64" required autofocus autocomplete="off">`
+  : html`<input id="pin" name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,12}" minlength="4" maxlength="12" required autofocus autocomplete="off">`}
 ${op.kind === 'change' ? html`<label for="newPin">${t('newPin')}</label><input id="newPin" name="newPin" type="password" inputmode="numeric" pattern="[0-9]{4,12}" minlength="4" maxlength="12" required autocomplete="off">
 <label for="newPin2">${t('repeatPin')}</label><input id="newPin2" name="newPin2" type="password" inputmode="numeric" pattern="[0-9]{4,12}" minlength="4" maxlength="12" required autocomplete="off">` : ''}
 ${lastTry ? html`<label class="check"><input type="checkbox" name="lastTry" required> ${t('lastTry')}</label>` : ''}

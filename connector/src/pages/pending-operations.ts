@@ -22,6 +22,11 @@ export interface OperationView {
   digestHex?: string | undefined;
   /** The document name as the page gave it (sign). */
   documentName?: string | undefined;
+  /**
+   * A PKCS#11 token instead of a reader's card: its slot and label, the tries left as its flags
+   * tell them (null: unknown), and its PINs are text (1-64 characters), not 4-12 digits.
+   */
+  token?: { slot: string; label: string; triesLeft: number | null } | undefined;
 }
 
 export interface OperationSpec<T> extends OperationView {

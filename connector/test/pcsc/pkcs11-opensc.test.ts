@@ -102,7 +102,7 @@ describe('tokens', () => {
     expect(verify('sha256', data, cert.publicKey, sig)).toBe(true);
     expect(verify('sha256', randomBytes(64), cert.publicKey, sig)).toBe(false);
     const tx = t.c.services.transactions.pending(10_000).slice(before);
-    expect(tx.map((x) => [x.useCase, x.module, x.result])).toEqual([[field === 'tokenSign' ? 'SIGNATURE' : 'AUTHENTICATION', 'pkcs11', 'OK']]);
+    expect(tx.map((x) => [x.useCase, x.module, x.result])).toEqual([[field === 'tokenSign' ? 'SIGNATURE' : 'AUTHENTICATION', 'PKCS11', 'OK']]);
   });
 
   it('wrong PINs: tries left as the token reports them, the last try kept unless allowed, the right PIN resets', async () => {

@@ -93,7 +93,7 @@ describe('PKCS#11 tokens through SoftHSM2', () => {
     // A signature of other data does not verify: the check can fail.
     expect(verify(hashName, Buffer.from('other'), opts, sig)).toBe(false);
     const tx = t.c.services.transactions.pending(10_000).slice(before);
-    expect(tx.map((x) => [x.useCase, x.module, x.result])).toEqual([['SIGNATURE', 'pkcs11', 'OK']]);
+    expect(tx.map((x) => [x.useCase, x.module, x.result])).toEqual([['SIGNATURE', 'PKCS11', 'OK']]);
   });
 
   it('authenticates (a challenge hash) and records an AUTHENTICATION', async () => {
@@ -103,7 +103,7 @@ describe('PKCS#11 tokens through SoftHSM2', () => {
     const r = await gqlData(AUTH, { i: { tokenId, keyId: token.ec.id, algorithm: 'ECDSA_SHA256', hash: hash.toString('base64'), pin: USER_PIN } });
     expect(r.errors).toBeUndefined();
     expect(verify('sha256', challenge, { key: createPublicKey(token.ec.certPem), dsaEncoding: 'ieee-p1363' }, Buffer.from(r.data!.tokenAuthenticate.signature, 'base64'))).toBe(true);
-    expect(t.c.services.transactions.pending(10_000).slice(before).map((x) => [x.useCase, x.module])).toEqual([['AUTHENTICATION', 'pkcs11']]);
+    expect(t.c.services.transactions.pending(10_000).slice(before).map((x) => [x.useCase, x.module])).toEqual([['AUTHENTICATION', 'PKCS11']]);
   });
 
   it('a wrong PIN is PIN_INCORRECT (SoftHSM2 does not report tries: retriesLeft null), recorded as such, and the PIN stays out of logs', async () => {

@@ -209,12 +209,25 @@ export type SpecialStatus =
 export type TokenSignInput = {
   /** RSA_PKCS1_SHA256/384/512, RSA_PSS_SHA256/384/512 (salt = hash length, MGF1 with the same hash), ECDSA_SHA256/384/512. */
   algorithm: Algorithm;
+  /** Allow spending the last PIN try (host-page applications; on the connector page the user ticks it). */
   allowLastTry: boolean | null | undefined;
+  /** Name of the signed document as the page gives it, shown on the connector page (at most 200 characters). */
+  documentName: string | null | undefined;
   /** The hash to sign, base64; its length must match the algorithm's digest. */
   hash: string;
   /** The certificate's keyId. */
   keyId: string;
-  /** The token's PIN (1-64 characters), used for this one signature and never logged or stored; omit it with a PIN pad. */
+  /**
+   * Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types
+   * the token's PIN. A token that needs no PIN typed (PIN pad, no login) signs without the page.
+   */
+  operation: string | number | null | undefined;
+  /**
+   * The token's PIN (1-64 characters), used for this one signature and never logged or stored.
+   * Only for applications whose PIN is entered on the host page (others get
+   * PIN_ENTRY_ON_CONNECTOR_PAGE). Omit it for a token with a PIN pad (protectedAuthenticationPath)
+   * or without login.
+   */
   pin: string | null | undefined;
   tokenId: string | number;
 };

@@ -47,10 +47,14 @@ export type Algorithm =
   | 'RSA_PSS_SHA384'
   | 'RSA_PSS_SHA512';
 
+/** The card module and reader that already serve a token's card (see Token.alsoServedBy). */
 export type AlsoServedBy = {
   __typename?: 'AlsoServedBy';
+  /** The module that claims the card by its ATR (BEID). */
   module: CardModule;
+  /** The reader holding the card, as in `readers` and `beid(readerId:)`. */
   readerId: Scalars['ID']['output'];
+  /** The reader's PC/SC name (OpenSC's slot description starts with it). */
   readerName: Scalars['String']['output'];
 };
 
@@ -636,6 +640,11 @@ export type SyncResult = {
  */
 export type Token = {
   __typename?: 'Token';
+  /**
+   * Set when this token is a card that a card module also serves natively in a PC/SC reader (a
+   * Belgian eID seen through OpenSC's library): the module and the reader whose API (`beid`) reads
+   * and signs with the same card. Null for every other token.
+   */
   alsoServedBy: Maybe<AlsoServedBy>;
   /** Certificates on the token (public objects: no PIN needed). */
   certificates: Array<TokenCertificate>;
@@ -678,12 +687,25 @@ export type TokenCertificate = {
 export type TokenSignInput = {
   /** RSA_PKCS1_SHA256/384/512, RSA_PSS_SHA256/384/512 (salt = hash length, MGF1 with the same hash), ECDSA_SHA256/384/512. */
   algorithm: Algorithm;
+  /** Allow spending the last PIN try (host-page applications; on the connector page the user ticks it). */
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name of the signed document as the page gives it, shown on the connector page (at most 200 characters). */
+  documentName?: InputMaybe<Scalars['String']['input']>;
   /** The hash to sign, base64; its length must match the algorithm's digest. */
   hash: Scalars['String']['input'];
   /** The certificate's keyId. */
   keyId: Scalars['String']['input'];
-  /** The token's PIN (1-64 characters), used for this one signature and never logged or stored; omit it with a PIN pad. */
+  /**
+   * Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types
+   * the token's PIN. A token that needs no PIN typed (PIN pad, no login) signs without the page.
+   */
+  operation?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * The token's PIN (1-64 characters), used for this one signature and never logged or stored.
+   * Only for applications whose PIN is entered on the host page (others get
+   * PIN_ENTRY_ON_CONNECTOR_PAGE). Omit it for a token with a PIN pad (protectedAuthenticationPath)
+   * or without login.
+   */
   pin?: InputMaybe<Scalars['String']['input']>;
   tokenId: Scalars['ID']['input'];
 };

@@ -6,8 +6,10 @@ import { ConnectorError } from '../../errors.js';
 import { connectorErrorOf } from '../card-errors.js';
 import { withUsage } from '../usage.js';
 import { describeCertificate } from '../../card/modules/beid/certificates.js';
+import { documentNameOf, onConnectorPage, refusePagePin } from './user-steps.js';
 
-const MODULE = 'pkcs11';
+/** The module name transactions carry (the CardModule enum's value). */
+const MODULE = 'PKCS11';
 
 const pkcs11Of = (ctx: RequestContext) => {
   if (!ctx.services.pkcs11) throw new ConnectorError('PKCS11_LIBRARY_ERROR', 'The PKCS#11 module is not running.');
@@ -55,19 +57,42 @@ function decodeHash(b64: string): Buffer {
 
 const signWith = (useCase: 'SIGNATURE' | 'AUTHENTICATION'): MutationResolvers['tokenSign'] => (_p, { input }, ctx) =>
   withUsage(ctx, useCase, MODULE, async () => {
-    const r = await pkcs11Of(ctx).sign(input.tokenId, {
-      keyId: input.keyId,
-      algorithm: input.algorithm,
-      hash: decodeHash(input.hash),
-      pin: input.pin ?? null,
-      allowLastTry: input.allowLastTry ?? false,
-    });
+    const hash = decodeHash(input.hash);
+    const allowLastTry = input.allowLastTry ?? false;
+    refusePagePin(ctx, input.pin != null, allowLastTry);
+    const documentName = documentNameOf(input.documentName);
+    const p11 = pkcs11Of(ctx);
+    const req = { keyId: input.keyId, algorithm: input.algorithm, hash };
+    const run = (pin: string | null, lastTry: boolean) => p11.sign(input.tokenId, { ...req, pin, allowLastTry: lastTry });
+    let r: Awaited<ReturnType<typeof run>>;
+    if (input.operation != null) {
+      if (input.pin != null) throw new ConnectorError('INVALID_INPUT', 'Give either pin or operation.');
+      // Refuse what cannot succeed before the user is asked for anything.
+      p11.checkSign(input.tokenId, req);
+      const token = await p11.token(input.tokenId);
+      // A PIN pad takes the PIN itself; a token without login needs none: nothing to type on the page.
+      r = token.protectedAuthenticationPath || !token.loginRequired
+        ? await run(null, false)
+        : await onConnectorPage(ctx, input.operation, {
+          kind: useCase === 'SIGNATURE' ? 'sign' : 'authenticate',
+          token: { slot: bounded(token.slotDescription), label: bounded(`${token.label} (${token.manufacturer} ${token.model})`), triesLeft: token.pinTriesLeft },
+          algorithm: input.algorithm,
+          digestHex: hash.toString('hex'),
+          documentName,
+          attempt: (a) => run(a.pin, a.allowLastTry),
+        });
+    } else {
+      r = await run(input.pin ?? null, allowLastTry);
+    }
     return {
       algorithm: input.algorithm,
       signature: r.signature.toString('base64'),
       certificate: r.certificate ? describeCertificate(r.certificate).pem : '',
     };
   });
+
+/** Token fields come from the library (32-64 bytes in PKCS#11, but a library may send more). */
+const bounded = (s: string) => (s.length > 120 ? `${s.slice(0, 119)}…` : s);
 
 export const tokenSignMutation = signWith('SIGNATURE');
 export const tokenAuthenticateMutation = signWith('AUTHENTICATION');

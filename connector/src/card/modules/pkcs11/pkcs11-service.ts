@@ -157,12 +157,7 @@ export class Pkcs11Service {
 
   /** Sign `hash` with the private key whose CKA_ID is `keyId`; returns the raw signature (ECDSA: r||s). */
   async sign(tokenId: string, req: TokenSignRequest): Promise<{ signature: Buffer; certificate: Buffer | null }> {
-    const alg = tokenAlgorithm(req.algorithm);
-    if (!alg) throw new CardError('ALGORITHM_NOT_SUPPORTED', `${req.algorithm} is not offered for PKCS#11 tokens.`);
-    if (req.hash.length !== alg.hashLength) {
-      throw new CardError('INVALID_INPUT', `${req.algorithm} needs a ${alg.hashLength}-byte hash, got ${req.hash.length} bytes.`);
-    }
-    if (!KEY_ID.test(req.keyId)) throw new CardError('INVALID_INPUT', 'keyId must be the certificate\'s keyId (lower-case hex).');
+    const alg = this.checkSign(tokenId, req);
     if (req.pin !== null && !PIN.test(req.pin)) throw new CardError('INVALID_INPUT', 'pin must be 1 to 64 characters without control characters.');
     const { lib, slotId } = this.resolve(tokenId);
     const { mechanism, data } = signInput(alg, req.hash);
@@ -170,6 +165,18 @@ export class Pkcs11Service {
       op: 'sign', slotId, keyId: req.keyId, mechanism, keyType: alg.keyType, data: data.toString('base64'), pin: req.pin, allowLastTry: req.allowLastTry,
     });
     return { signature: Buffer.from(r.signature, 'base64'), certificate: r.certificate ? Buffer.from(r.certificate, 'base64') : null };
+  }
+
+  /** Refuse a request that cannot succeed whatever the PIN, before the user is asked for one. */
+  checkSign(tokenId: string, req: Pick<TokenSignRequest, 'keyId' | 'algorithm' | 'hash'>): NonNullable<ReturnType<typeof tokenAlgorithm>> {
+    const alg = tokenAlgorithm(req.algorithm);
+    if (!alg) throw new CardError('ALGORITHM_NOT_SUPPORTED', `${req.algorithm} is not offered for PKCS#11 tokens.`);
+    if (req.hash.length !== alg.hashLength) {
+      throw new CardError('INVALID_INPUT', `${req.algorithm} needs a ${alg.hashLength}-byte hash, got ${req.hash.length} bytes.`);
+    }
+    if (!KEY_ID.test(req.keyId)) throw new CardError('INVALID_INPUT', 'keyId must be the certificate\'s keyId (lower-case hex).');
+    this.resolve(tokenId);
+    return alg;
   }
 
   /** The host process of a library, if one runs (tests stop it to make a hung library). */
