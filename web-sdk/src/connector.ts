@@ -367,6 +367,6 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     files: createFiles(fileContext),
     ...createPrinting(fileContext),
   };
-  registerContext(connector, fileContext);
+  registerContext(connector, { ...fileContext, onConnectorPage, waitingMutation });
   return connector;
 }

@@ -11,10 +11,11 @@ import {
   type Pkcs11LibrariesQuery,
   type TokenCertificatesQuery,
   type TokenFieldsFragment,
+  type TokenSignMutationVariables,
   type TypedDocumentString,
 } from './generated/graphql.js';
 import { ConnectorError } from './errors.js';
-import { contextOf } from './client-context.js';
+import { contextOf, type ClientContext } from './client-context.js';
 import type { Connector } from './connector.js';
 import { hashToBase64 } from './validate.js';
 import type { SignatureResult } from './types.js';
@@ -33,10 +34,20 @@ export interface TokenSignRequest {
   algorithm: Algorithm;
   /** The hash to sign (bytes or base64); its length must match the algorithm's digest. */
   hash: Uint8Array | ArrayBuffer | ArrayBufferView | string;
-  /** The token's PIN; omit it on a token with a PIN pad (`protectedAuthenticationPath`). */
+  /**
+   * Legacy applications only (PIN entered by the host page): the token's PIN. Without it the
+   * user types the PIN on the connector's own page, opened as a popup: call from a click.
+   */
   pin?: string;
-  /** Spend the last PIN try when the token says only one is left. */
+  /**
+   * The token needs no PIN typed anywhere: it has a PIN pad (`protectedAuthenticationPath`) or
+   * no login (`!loginRequired`). No popup is opened.
+   */
+  noPin?: boolean;
+  /** Legacy applications: spend the last PIN try when the token says only one is left (on the connector page the user ticks it). */
   allowLastTry?: boolean;
+  /** Shown on the connector page as the document being signed (marked as given by the page). */
+  documentName?: string;
 }
 
 export interface Tokens {
@@ -48,16 +59,16 @@ export interface Tokens {
   certificates(tokenId: string): Promise<TokenCertificate[]>;
   /** The PKCS#11 mechanisms the token lists, by name (CKM_...). */
   mechanisms(tokenId: string): Promise<string[]>;
-  /** Sign a hash with a certificate's key. ECDSA signatures are plain r||s, as WebCrypto verifies them. */
+  /**
+   * Sign a hash with a certificate's key. ECDSA signatures are plain r||s, as WebCrypto verifies
+   * them. Without `pin` (and without `noPin`) the PIN is typed on the connector's page: call from a click.
+   */
   sign(req: TokenSignRequest): Promise<SignatureResult>;
   /** The same, recorded as an authentication (e.g. a challenge's hash). */
   authenticate(req: TokenSignRequest): Promise<SignatureResult>;
 }
 
-export interface TokensContext {
-  query<R, V extends Record<string, unknown>>(doc: TypedDocumentString<R, V>, vars: V): Promise<R>;
-  mutate<R, V extends Record<string, unknown>>(doc: TypedDocumentString<R, V>, vars: V): Promise<R>;
-}
+export type TokensContext = Pick<ClientContext, 'query' | 'onConnectorPage' | 'waitingMutation'>;
 
 const invalid = (message: string) => new ConnectorError('INVALID_INPUT', message);
 
@@ -66,26 +77,34 @@ function nonEmpty(v: unknown, what: string): string {
   return v;
 }
 
-function signInput(req: TokenSignRequest) {
+function signInput(req: TokenSignRequest, operation?: string) {
   // keyId and pin are checked by the connector (INVALID_INPUT); the SDK stays small.
   return {
     tokenId: nonEmpty(req.tokenId, 'tokenId'),
     keyId: nonEmpty(req.keyId, 'keyId'),
     algorithm: req.algorithm,
     hash: hashToBase64(req.hash),
-    pin: req.pin ?? null,
+    pin: operation ? null : (req.pin ?? null),
     allowLastTry: req.allowLastTry === true,
+    operation: operation ?? null,
+    documentName: req.documentName ?? null,
   };
 }
 
 export function createTokens(c: TokensContext): Tokens {
+  /** With a PIN from the page (legacy) or none needed, one request; otherwise on the connector's page. */
+  const signWith = <R>(doc: TypedDocumentString<R, TokenSignMutationVariables>, name: string, req: TokenSignRequest): Promise<R> => {
+    signInput(req);
+    if (req.pin !== undefined || req.noPin === true) return c.waitingMutation(doc, name, { input: signInput(req) });
+    return c.onConnectorPage('pin', (op, signal) => c.waitingMutation(doc, name, { input: signInput(req, op) }, signal));
+  };
   return {
     list: async (library) => (await c.query(TokensDocument, { library: library === undefined ? null : nonEmpty(library, 'library') })).tokens,
     libraries: async () => (await c.query(Pkcs11LibrariesDocument, {})).pkcs11Libraries,
     certificates: async (tokenId) => (await c.query(TokenCertificatesDocument, { id: nonEmpty(tokenId, 'tokenId') })).token.certificates,
     mechanisms: async (tokenId) => (await c.query(TokenMechanismsDocument, { id: nonEmpty(tokenId, 'tokenId') })).token.mechanisms,
-    sign: async (req) => (await c.mutate(TokenSignDocument, { input: signInput(req) })).tokenSign,
-    authenticate: async (req) => (await c.mutate(TokenAuthenticateDocument, { input: signInput(req) })).tokenAuthenticate,
+    sign: async (req) => (await signWith(TokenSignDocument, 'TokenSign', req)).tokenSign,
+    authenticate: async (req) => (await signWith(TokenAuthenticateDocument, 'TokenAuthenticate', req)).tokenAuthenticate,
   };
 }
 

@@ -13,11 +13,14 @@ import { createConnector, type Connector } from '../src/index.js';
 import { tokensOf } from '../src/tokens.js';
 import { rejection } from './helpers/rejection.js';
 
-function browserLikeFetch(ca: string): typeof fetch {
+const PAGE_APP = 'https://page.example.com';
+
+function browserLikeFetch(ca: string, origin = APP_ORIGIN, sent: string[] = []): typeof fetch {
   const dispatcher = new Agent({ connect: { ca } });
   return ((input: RequestInfo | URL, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
-    headers.set('origin', APP_ORIGIN);
+    headers.set('origin', origin);
+    sent.push(String(init.body ?? ''));
     return undiciFetch(input as string, { ...(init as object), headers, dispatcher } as never);
   }) as unknown as typeof fetch;
 }
@@ -36,7 +39,12 @@ beforeAll(async () => {
   process.env.SOFTHSM2_CONF = token.conf;
   const dataDir = mkdtempSync(join(tmpdir(), 'cardlink-sdk-p11-'));
   writeConfiguredLibraries(dataDir, [{ name: 'softhsm', path: SOFTHSM_LIB }], ['opensc', 'softhsm2']);
-  t = await startTestConnector({ dataDir, virtualCard: '1.8', pkcs11TimeoutMs: 10_000 });
+  t = await startTestConnector({
+    dataDir,
+    virtualCard: '1.8',
+    pkcs11TimeoutMs: 10_000,
+    origins: [{ origin: APP_ORIGIN, label: 'demo-app', pinEntry: 'HOST_PAGE' }, { origin: PAGE_APP, label: 'page-app', pinEntry: 'CONNECTOR_PAGE' }],
+  });
   sdk = createConnector({ url: `https://localhost:${t.port}`, fetch: browserLikeFetch(t.ca) });
 });
 afterAll(async () => {
@@ -78,5 +86,43 @@ describe('tokens through the SDK', () => {
     expect(bad.code).toBe('INVALID_INPUT');
     const noLib = await rejection(tokensOf(sdk).list('nope'));
     expect(noLib.code).toBe('TOKEN_NOT_FOUND');
+  });
+
+  it('without a PIN, the SDK opens the connector page and the PIN is typed there, never sent by the page', async () => {
+    const sent: string[] = [];
+    const typed = '1234';
+    expect(typed).toBe(USER_PIN);
+    const dispatcher = new Agent({ connect: { ca: t.ca } });
+    const own = `https://localhost:${t.port}`;
+    let popupDone: Promise<void> | undefined;
+    // The "popup": the user's browser loads the page and posts the PIN from the connector's own origin.
+    const openWindow = (url: string) => {
+      const w = { closed: false, close: () => void (w.closed = true) };
+      popupDone = (async () => {
+        const form = await (await undiciFetch(url, { dispatcher })).text();
+        const op = /name="op" value="([^"]+)"/.exec(form)![1]!;
+        const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
+        expect(form).toContain('Sign with your token');
+        const r = await undiciFetch(`${own}/pin/submit`, {
+          method: 'POST', dispatcher, body: new URLSearchParams({ op, csrf, pin: typed }).toString(),
+          headers: { origin: own, 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        expect(await r.text()).toContain('data-outcome="done"');
+      })();
+      return w;
+    };
+    const page = createConnector({ url: own, fetch: browserLikeFetch(t.ca, PAGE_APP, sent), openWindow });
+    const [tok] = await tokensOf(page).list('softhsm');
+    const data = new TextEncoder().encode('signed on the connector page');
+    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+    const r = await tokensOf(page).sign({ tokenId: tok!.id, keyId: token.ec.id, algorithm: 'ECDSA_SHA256', hash, documentName: 'a.txt' });
+    await popupDone;
+    const key = await crypto.subtle.importKey('spki', await spki(r.certificate), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Uint8Array.from(atob(r.signature), (ch) => ch.charCodeAt(0)), data)).toBe(true);
+    const signRequest = JSON.parse(sent.find((b) => b.includes('TokenSign'))!);
+    expect(signRequest.variables.input).toMatchObject({ pin: null, operation: expect.stringMatching(/^[0-9a-f-]{36}$/), documentName: 'a.txt' });
+    expect(sent.join('\n')).not.toContain(`"${typed}"`);
+    // A PIN from this page is refused by the connector.
+    expect((await rejection(tokensOf(page).sign({ tokenId: tok!.id, keyId: token.ec.id, algorithm: 'ECDSA_SHA256', hash, pin: USER_PIN }))).code).toBe('PIN_ENTRY_ON_CONNECTOR_PAGE');
   });
 });
