@@ -12,6 +12,7 @@ import { startTestConnector, type TestConnector } from '../../connector/test/hel
 import { launchTrustedChromium, type TrustedChromium } from './lib/browser.js';
 import { connectorTrust, ensureDemoBuilt, DEMO_DIST, SCREENSHOTS } from './lib/demo.js';
 import { serveStatic, type StaticServer } from './lib/static-server.js';
+import { instrument, seenByHost } from './lib/host-instrument.js';
 
 const PIN = '1234';
 /** Set on the card through the connector page first: a PIN no hash or signature will contain by chance. */
@@ -50,50 +51,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-/** Record every string the host page's JavaScript could get hold of. */
-function instrument(): void {
-  const seen: string[] = [];
-  (window as unknown as { __seen: string[] }).__seen = seen;
-  const note = (...v: unknown[]) => {
-    for (const x of v) {
-      try {
-        seen.push(typeof x === 'string' ? x : JSON.stringify(x) ?? String(x));
-      } catch {
-        seen.push(String(x));
-      }
-    }
-  };
-  const realFetch = window.fetch;
-  window.fetch = async (input, init) => {
-    note(String(input instanceof Request ? input.url : input), init?.body ?? '');
-    const res = await realFetch(input, init);
-    res.clone().text().then((b) => note(b), () => {});
-    return res;
-  };
-  const open = XMLHttpRequest.prototype.open;
-  XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...a: unknown[]) {
-    note(...a);
-    this.addEventListener('load', () => note(this.responseText));
-    return (open as (...x: unknown[]) => void).apply(this, a);
-  };
-  const send = XMLHttpRequest.prototype.send;
-  XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body) {
-    note(body);
-    return send.call(this, body);
-  };
-  const post = window.postMessage.bind(window);
-  window.postMessage = ((m: unknown, ...rest: unknown[]) => {
-    note(m);
-    return (post as (...x: unknown[]) => void)(m, ...rest);
-  }) as typeof window.postMessage;
-  for (const type of ['message', 'keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change', 'paste', 'storage', 'focus', 'blur']) {
-    window.addEventListener(type, (e) => {
-      const ev = e as Event & { data?: unknown; key?: string; target: { value?: unknown } | null };
-      note(type, ev.data ?? '', ev.key ?? '', ev.target?.value ?? '');
-    }, true);
-  }
-}
-
 async function hostPage(page: string): Promise<Page> {
   const p = await context.newPage();
   await p.addInitScript(instrument);
@@ -101,7 +58,6 @@ async function hostPage(page: string): Promise<Page> {
   return p;
 }
 
-const seenByHost = (p: Page) => p.evaluate(() => (window as unknown as { __seen: string[] }).__seen.join('\n') + document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage));
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
 
 /** Click `button` in the host page and get the connector page it opens. */

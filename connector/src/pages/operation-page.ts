@@ -130,7 +130,7 @@ ${facts([
   [t('algorithm'), op.algorithm],
   [t('document'), op.documentName, op.documentName !== undefined ? t('givenByPage') : undefined],
   [t('digest'), op.digestHex === undefined ? undefined : html`<code data-testid="digest">${op.digestHex}</code>`, op.digestHex !== undefined ? t('givenByPage') : undefined],
-  [t('triesLeft'), f.left === null ? t('triesUnknown') : f.left],
+  [t('triesLeft'), f.left === null ? t(op.token ? 'tokenTriesUnknown' : 'triesUnknown') : f.left],
 ])}
 ${problem ? html`<p class="error" role="alert" data-testid="problem">${problem.message}</p>` : ''}
 <form method="post" action="/pin/submit" data-op="${op.id}" data-cancel="/pin/cancel" autocomplete="off">${hidden(op)}

@@ -31,13 +31,13 @@ const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv) => execFileSyn
  * (made by openssl, imported with softhsm2-util) and a self-signed certificate for each
  * (written with pkcs11-tool under the key's id).
  */
-export function createSoftHsmToken(label = 'cardlink-test'): SoftHsmToken {
+export function createSoftHsmToken(label = 'cardlink-test', userPin = USER_PIN): SoftHsmToken {
   const dir = mkdtempSync(join(tmpdir(), 'cardlink-softhsm-'));
   mkdirSync(join(dir, 'tokens'));
   const conf = join(dir, 'softhsm2.conf');
   writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   const env = { SOFTHSM2_CONF: conf };
-  run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', USER_PIN, '--so-pin', '87654321'], env);
+  run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', userPin, '--so-pin', '87654321'], env);
   const key = (name: string, id: string, genArgs: string[], subject: string): TestKey => {
     const keyPem = join(dir, `${name}.key.pem`);
     const certPem = join(dir, `${name}.cert.pem`);
@@ -45,8 +45,8 @@ export function createSoftHsmToken(label = 'cardlink-test'): SoftHsmToken {
     run('openssl', ['genpkey', ...genArgs, '-out', keyPem], env);
     run('openssl', ['req', '-x509', '-key', keyPem, '-subj', subject, '-days', '30', '-out', certPem], env);
     run('openssl', ['x509', '-in', certPem, '-outform', 'DER', '-out', certDer], env);
-    run('softhsm2-util', ['--import', keyPem, '--token', label, '--label', name, '--id', id, '--pin', USER_PIN], env);
-    run('pkcs11-tool', ['--module', SOFTHSM_LIB, '--token-label', label, '--login', '--pin', USER_PIN, '--write-object', certDer, '--type', 'cert', '--id', id, '--label', name], env);
+    run('softhsm2-util', ['--import', keyPem, '--token', label, '--label', name, '--id', id, '--pin', userPin], env);
+    run('pkcs11-tool', ['--module', SOFTHSM_LIB, '--token-label', label, '--login', '--pin', userPin, '--write-object', certDer, '--type', 'cert', '--id', id, '--label', name], env);
     rmSync(keyPem);
     return { id, label: name, certPem: readFileSync(certPem, 'utf8') };
   };

@@ -96,6 +96,7 @@ describe('a token PIN on the connector page', () => {
     expect(form.text).toContain(digest.toString('hex'));
     expect(form.text).toContain('deed.pdf');
     expect(form.text).toContain('RSA_PSS_SHA384');
+    expect(form.text).toContain('not told by the token');
     // A token's PIN is text of 1-64 characters, not the eID's 4-12 digits.
     expect(form.text).toMatch(/<input id="pin" name="pin" type="password" minlength="1" maxlength="64"/);
     expect(form.text).not.toContain('pattern="[0-9]{4,12}"');

@@ -93,8 +93,19 @@ function tokenView(app: App, t: Token, certs: TokenCertificate[]): HTMLElement {
   certSelect.addEventListener('change', fillAlgorithms);
   fillAlgorithms();
   const text = h('textarea', { name: 'text', rows: 3 }, 'I agree to the terms and conditions.');
+  // Who types the PIN: the connector's own window (the default), the reader's PIN pad, or this
+  // page for a legacy application.
+  const noPin = t.protectedAuthenticationPath || !t.loginRequired;
+  const onThisPage = app.info?.pinEntry === 'HOST_PAGE' && !noPin;
   const pin = h('input', { type: 'password', name: 'pin', autocomplete: 'off', maxlength: 64 });
   const lastTry = h('input', { type: 'checkbox', name: 'allowLastTry' });
+  const pinPart = t.protectedAuthenticationPath
+    ? h('p', null, 'Enter the PIN on the reader’s PIN pad when asked.')
+    : !t.loginRequired
+      ? h('p', null, 'This token needs no PIN.')
+      : onThisPage
+        ? h('div', null, field('Token PIN', pin, 'Sent to the token for this one signature; never stored.'), h('label', { class: 'check' }, lastTry, ' Allow the last PIN try'))
+        : h('p', { class: 'help', 'data-testid': 'pin-on-connector' }, 'You will type the token’s PIN in the connector’s own window, which opens when you click. This site never sees it.');
   const out = output('token-sign');
   const submit = h('button', { type: 'submit' }, 'Sign with the token');
 
@@ -108,16 +119,16 @@ function tokenView(app: App, t: Token, certs: TokenCertificate[]): HTMLElement {
           const algorithm = algSelect.value as Algorithm;
           const data = new TextEncoder().encode(text.value);
           const hash = await digest(algorithm, data as BufferSource);
-          // The PIN is used once and taken out of the field.
-          const typed = pin.value;
+          // A PIN typed here (legacy) is used once and taken out of the field.
+          const typed = onThisPage ? pin.value : '';
           pin.value = '';
           const result = await tokensOf(app.connector).sign({
             tokenId: t.id,
             keyId: certSelect.value,
             algorithm,
             hash,
-            ...(typed ? { pin: typed } : {}),
-            allowLastTry: lastTry.checked,
+            documentName: 'text typed on the demo page',
+            ...(typed ? { pin: typed, allowLastTry: lastTry.checked } : { noPin }),
           });
           return signatureReport(result, data, hash, `the text (${data.length} bytes)`, { yes: 'Signature valid', no: 'Signature NOT valid' });
         });
@@ -126,8 +137,7 @@ function tokenView(app: App, t: Token, certs: TokenCertificate[]): HTMLElement {
     field('Certificate (its key signs)', certSelect),
     field('Algorithm', algSelect),
     field('Text to sign', text, 'Only its hash goes to the token.'),
-    t.protectedAuthenticationPath ? h('p', null, 'Enter the PIN on the reader’s PIN pad when asked.') : field('Token PIN', pin, 'Sent to the token for this one signature; never stored.'),
-    h('label', { class: 'check' }, lastTry, ' Allow the last PIN try'),
+    pinPart,
     h('p', null, submit),
   );
   return h(
