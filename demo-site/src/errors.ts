@@ -165,6 +165,8 @@ export function friendly(e: unknown, connectorUrl: string): Friendly {
     case 'TOKEN_NOT_FOUND':
     case 'TOKEN_NOT_PRESENT':
       return { ...base, state: 'token-gone', title: 'The token is not there', text: 'It was removed, or its library changed its slots. Insert it again and press "Refresh".' };
+    case 'KEY_NOT_USABLE':
+      return { ...base, state: 'key-not-usable', title: 'The token’s library does not sign with this key', text: 'For a Belgian eID read through OpenSC, the signature (non-repudiation) key signs on the Sign page, which uses the card directly.' };
     case 'KEY_NOT_FOUND':
       return { ...base, state: 'key-not-found', title: 'The token has no key for this certificate', text: 'Choose another certificate.' };
     case 'NETWORK':

@@ -20,7 +20,8 @@ export type CardErrorCode =
   | 'PKCS11_TIMEOUT'
   | 'TOKEN_NOT_FOUND'
   | 'TOKEN_NOT_PRESENT'
-  | 'KEY_NOT_FOUND';
+  | 'KEY_NOT_FOUND'
+  | 'KEY_NOT_USABLE';
 
 /**
  * An expected card outcome (no card, wrong PIN, a card that does not answer) as a value with

@@ -87,9 +87,8 @@ describe('tokens', () => {
 
   it.each([
     ['tokenAuthenticate', '02', 'auth', AUTH],
-    // The non-repudiation key (03) is left out: OpenSC's C_Sign with it answers
-    // CKR_FUNCTION_NOT_SUPPORTED on the virtual card (OpenSC's belpic driver vs our card; the
-    // BeID module signs with it natively). tokenSign is the SIGNATURE use case with key 02.
+    // The non-repudiation key (03) does not sign through OpenSC (next test); tokenSign is the
+    // SIGNATURE use case with key 02 here.
     ['tokenSign', '02', 'auth', SIGN],
   ] as const)('%s (key %s, PIN given) makes a signature that verifies with the card\'s certificate', async (field, keyId, certName, doc) => {
     const data = randomBytes(64);
@@ -103,6 +102,32 @@ describe('tokens', () => {
     expect(verify('sha256', randomBytes(64), cert.publicKey, sig)).toBe(false);
     const tx = t.c.services.transactions.pending(10_000).slice(before);
     expect(tx.map((x) => [x.useCase, x.module, x.result])).toEqual([[field === 'tokenSign' ? 'SIGNATURE' : 'AUTHENTICATION', 'PKCS11', 'OK']]);
+  });
+
+  it('the non-repudiation key (03) is KEY_NOT_USABLE: the card accepts MSE:SET for key 83, OpenSC\'s BELPIC driver then refuses by design', async () => {
+    const card = inserted!.card;
+    const seen: string[] = [];
+    const respond = card.respond.bind(card);
+    // Observe the APDUs pcscd hands to the card (the card still answers them itself).
+    card.respond = (apdu) => {
+      const r = respond(apdu);
+      seen.push(`${Buffer.from(apdu).toString('hex')}>${r.reply.subarray(-2).toString('hex')}`);
+      return r;
+    };
+    try {
+      const before = t.c.services.transactions.pending(10_000).length;
+      const hash = createHash('sha256').update('qualified').digest('base64');
+      const r = await q(SIGN, { i: { tokenId, keyId: '03', algorithm: 'RSA_PKCS1_SHA256', hash, pin: PIN } });
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'KEY_NOT_USABLE', ckr: 0x54 });
+      // MSE:SET with algorithm 01 (PKCS#1) and key 83 (belpic.md), answered 9000; no PSO:CDS after it.
+      expect(seen).toContain('002241b6050480018483>9000');
+      expect(seen.some((a) => a.startsWith('002a9e9a'))).toBe(false);
+      // The PIN was right: the counter is whole again, nothing was spent.
+      expect(seen.some((a) => a.startsWith('00200001') && a.endsWith('>9000'))).toBe(true);
+      expect(t.c.services.transactions.pending(10_000).slice(before).map((x) => [x.useCase, x.module, x.result])).toEqual([['SIGNATURE', 'PKCS11', 'KEY_NOT_USABLE']]);
+    } finally {
+      card.respond = respond;
+    }
   });
 
   it('wrong PINs: tries left as the token reports them, the last try kept unless allowed, the right PIN resets', async () => {

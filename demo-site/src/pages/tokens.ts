@@ -55,7 +55,7 @@ function tokenSummary(t: Token): HTMLElement {
       ? notice('info', {
           state: 'also-served-by',
           title: `This is the ${t.alsoServedBy.module === 'BEID' ? 'Belgian eID card' : 'card'} in "${t.alsoServedBy.readerName}"`,
-          text: 'The connector serves it natively too: the Identity, Certificates, Sign and Authenticate pages use it directly. This page shows it as a PKCS#11 token.',
+          text: 'The connector serves it natively too: the Identity, Certificates, Sign and Authenticate pages use it directly. This page shows it as a PKCS#11 token, through which its signature (non-repudiation) key does not sign (OpenSC refuses it): use the Sign page for that key.',
         })
       : null,
   );

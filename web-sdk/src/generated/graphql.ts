@@ -96,6 +96,12 @@ export type ErrorCode =
   | 'INVALID_TAG'
   /** The token holds no private key with this keyId. */
   | 'KEY_NOT_FOUND'
+  /**
+   * The token's library will not sign with this key (CKR_FUNCTION_NOT_SUPPORTED; extensions.ckr).
+   * OpenSC's BELPIC driver does so for the eID's non-repudiation key (id 03), by design: use the
+   * eID's own API (`sign`) for it.
+   */
+  | 'KEY_NOT_USABLE'
   /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
   | 'LOCAL_CLIENT_ONLY'
   /** The connector is not registered with a Distribution Service. */

@@ -264,6 +264,11 @@ function sign(call: Extract<HostCall, { op: 'sign' }>): HostSignResult {
       const der = cert ? p11.C_GetAttributeValue(session, cert, [{ type: pkcs11js.CKA_VALUE }])[0]?.value : undefined;
       return { signature: signature.toString('base64'), certificate: Buffer.isBuffer(der) ? der.toString('base64') : null };
     } catch (e) {
+      if ((e as { code?: number }).code === pkcs11js.CKR_FUNCTION_NOT_SUPPORTED) {
+        // The library will not use this key. OpenSC's BELPIC driver answers so for the eID's
+        // non-repudiation key, whatever the card: it has no PIN dialog of its own.
+        throw fail('KEY_NOT_USABLE', 'The token\'s library does not sign with this key.', { ckr: pkcs11js.CKR_FUNCTION_NOT_SUPPORTED });
+      }
       throw mapError(e, () => triesFromFlags(tokenFlags(slot)));
     } finally {
       if (loggedIn) {
