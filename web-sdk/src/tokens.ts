@@ -51,8 +51,11 @@ export interface TokenSignRequest {
 }
 
 export interface Tokens {
-  /** Tokens of every library (or of `library` only; then that library's failure is thrown). */
-  list(library?: string): Promise<Token[]>;
+  /**
+   * Tokens of every library (or of `library` only; then that library's failure is thrown). A
+   * Belgian eID seen through OpenSC is listed with `alsoServedBy`; `servedElsewhere: false` leaves it out.
+   */
+  list(library?: string, opts?: { servedElsewhere?: boolean }): Promise<Token[]>;
   /** The libraries in use and, for one that fails, why. */
   libraries(): Promise<Pkcs11Library[]>;
   /** Certificates on a token (no PIN needed), each with its key id, parsed fields and usable algorithms. */
@@ -99,7 +102,8 @@ export function createTokens(c: TokensContext): Tokens {
     return c.onConnectorPage('pin', (op, signal) => c.waitingMutation(doc, name, { input: signInput(req, op) }, signal));
   };
   return {
-    list: async (library) => (await c.query(TokensDocument, { library: library === undefined ? null : nonEmpty(library, 'library') })).tokens,
+    list: async (library, opts) =>
+      (await c.query(TokensDocument, { library: library === undefined ? null : nonEmpty(library, 'library'), servedElsewhere: opts?.servedElsewhere !== false })).tokens,
     libraries: async () => (await c.query(Pkcs11LibrariesDocument, {})).pkcs11Libraries,
     certificates: async (tokenId) => (await c.query(TokenCertificatesDocument, { id: nonEmpty(tokenId, 'tokenId') })).token.certificates,
     mechanisms: async (tokenId) => (await c.query(TokenMechanismsDocument, { id: nonEmpty(tokenId, 'tokenId') })).token.mechanisms,

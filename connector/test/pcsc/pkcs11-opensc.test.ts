@@ -68,6 +68,10 @@ describe('tokens', () => {
     });
     expect(tok.label).toMatch(/^BELPIC/);
     tokenId = tok.id;
+    // A page that wants only the cards no module serves leaves it out.
+    const others = await q('{ tokens(library: "opensc", servedElsewhere: false) { id } }');
+    expect(others.errors).toBeUndefined();
+    expect(others.data.tokens.map((x: { id: string }) => x.id)).not.toContain(tokenId);
   });
 
   it('lists the card\'s five certificates; the authentication and signature ones match the card\'s and have key ids', async () => {

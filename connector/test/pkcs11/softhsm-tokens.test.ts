@@ -48,6 +48,9 @@ describe('PKCS#11 tokens through SoftHSM2', () => {
     expect(tokens[0]!.id).toBe(`softhsm:${tokens[0]!.slotId}`);
     expect(tokens[0]!.serialNumber).toMatch(/^[0-9a-f]{16}$/);
     tokenId = tokens[0]!.id as string;
+    // A token no card module serves stays when those are left out.
+    const own = await gqlData('{ tokens(servedElsewhere: false) { id } }');
+    expect(own.data!.tokens).toEqual([{ id: tokenId }]);
   });
 
   it('lists certificates with their key ids, parsed fields and algorithms, and the mechanisms', async () => {

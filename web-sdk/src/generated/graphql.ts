@@ -400,6 +400,7 @@ export type TokenFieldsFragment = { id: string, library: string, slotId: string,
 
 export type TokensQueryVariables = Exact<{
   library: string | null | undefined;
+  servedElsewhere?: boolean | null | undefined;
 }>;
 
 
@@ -784,8 +785,8 @@ export const TransactionsDocument = /*#__PURE__*/ new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<TransactionsQuery, TransactionsQueryVariables>;
 export const TokensDocument = /*#__PURE__*/ new TypedDocumentString(`
-    query Tokens($library: String) {
-  tokens(library: $library) {
+    query Tokens($library: String, $servedElsewhere: Boolean = true) {
+  tokens(library: $library, servedElsewhere: $servedElsewhere) {
     ...TokenFields
   }
 }

@@ -520,6 +520,8 @@ export type Query = {
   /**
    * Tokens present in the slots of every PKCS#11 library, or of `library` only. A library that
    * fails is left out of the full listing (pkcs11Libraries says why); asked for alone, its error is raised.
+   * A Belgian eID in a reader is also listed through OpenSC, marked with `alsoServedBy` (its reader
+   * and the BEID module); `servedElsewhere: false` leaves such tokens out.
    */
   tokens: Array<Token>;
   /** Usage recorded for the calling application's label. */
@@ -555,6 +557,7 @@ export type QueryTokenArgs = {
 
 export type QueryTokensArgs = {
   library?: InputMaybe<Scalars['String']['input']>;
+  servedElsewhere?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1128,7 +1131,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   reader?: Resolver<Maybe<ResolversTypes['Reader']>, ParentType, ContextType, RequireFields<QueryReaderArgs, 'id'>>;
   readers?: Resolver<Array<ResolversTypes['Reader']>, ParentType, ContextType>;
   token?: Resolver<ResolversTypes['Token'], ParentType, ContextType, RequireFields<QueryTokenArgs, 'id'>>;
-  tokens?: Resolver<Array<ResolversTypes['Token']>, ParentType, ContextType, Partial<QueryTokensArgs>>;
+  tokens?: Resolver<Array<ResolversTypes['Token']>, ParentType, ContextType, RequireFields<QueryTokensArgs, 'servedElsewhere'>>;
   transactions?: Resolver<ResolversTypes['TransactionSummary'], ParentType, ContextType, Partial<QueryTransactionsArgs>>;
 };
 

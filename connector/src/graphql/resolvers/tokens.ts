@@ -17,7 +17,10 @@ const pkcs11Of = (ctx: RequestContext) => {
 };
 
 export const pkcs11LibrariesQuery: QueryResolvers['pkcs11Libraries'] = (_p, _a, ctx) => pkcs11Of(ctx).libraries();
-export const tokensQuery: QueryResolvers['tokens'] = (_p, { library }, ctx) => pkcs11Of(ctx).tokens(library ?? undefined);
+export const tokensQuery: QueryResolvers['tokens'] = async (_p, { library, servedElsewhere }, ctx) => {
+  const all = await pkcs11Of(ctx).tokens(library ?? undefined);
+  return servedElsewhere === false ? all.filter((t) => t.alsoServedBy === null) : all;
+};
 export const tokenQuery: QueryResolvers['token'] = (_p, { id }, ctx) => pkcs11Of(ctx).token(id);
 
 export const Pkcs11Library: Pkcs11LibraryResolvers = {
