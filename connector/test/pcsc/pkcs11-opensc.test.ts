@@ -155,6 +155,37 @@ describe('tokens', () => {
     expect(await tries()).toEqual({ pinTriesLeft: null, pinCountLow: false });
   });
 
+  it('on the connector page: wrong PINs show the tries the token reports, the last try needs the user\'s tick, the signature verifies', async () => {
+    const own = `https://localhost:${t.port}`;
+    const post = (path: string, fields: Record<string, string>) => t.call({
+      method: 'POST', path, body: new URLSearchParams(fields).toString(),
+      headers: { origin: own, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    });
+    const op = randomBytes(16).toString('base64url');
+    const data = randomBytes(64);
+    const hash = createHash('sha256').update(data).digest();
+    const pending = q(AUTH, { i: { tokenId, keyId: '02', algorithm: 'RSA_PKCS1_SHA256', hash: hash.toString('base64'), operation: op } });
+    const form = await t.call({ method: 'GET', path: `/pin?op=${op}` });
+    expect(form.text).toContain(`${READER_NAMES[READER]}`);
+    expect(form.text).toMatch(/BELPIC \(Basic PIN\) \(Cardlink virtual BELPIC 1\.7 PKCS#15\)/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
+    // Two of three: PKCS#11 has no number for it.
+    expect((await post('/pin/submit', { op, csrf, pin: '9999' })).text).toContain('The token does not tell how many tries are left.');
+    // One left: OpenSC sets CKF_USER_PIN_FINAL_TRY, the page says so and offers the box.
+    const second = await post('/pin/submit', { op, csrf, pin: '9998' });
+    expect(second.text).toContain('Wrong PIN: 1 try left.');
+    expect(second.text).toContain('name="lastTry"');
+    // The right PIN without the tick is refused, nothing spent; with it, signed.
+    expect((await post('/pin/submit', { op, csrf, pin: PIN })).text).toContain('Only one try is left. Tick the box to use it.');
+    expect((await post('/pin/submit', { op, csrf, pin: PIN, lastTry: 'on' })).text).toContain('data-outcome="done"');
+    const r = await pending;
+    expect(r.errors).toBeUndefined();
+    const cert = new X509Certificate(inserted!.card.material.certs.auth);
+    expect(verify('sha256', data, cert.publicKey, Buffer.from(r.data.tokenAuthenticate.signature, 'base64'))).toBe(true);
+    expect((await q('query($id: ID!) { token(id: $id) { pinTriesLeft } }', { id: tokenId })).data.token.pinTriesLeft).toBeNull();
+    expect(t.logs()).not.toContain('9998');
+  });
+
   it('after the card is removed the token is gone and a signature is TOKEN_NOT_PRESENT', async () => {
     await inserted!.vpcd.remove();
     inserted = undefined;
