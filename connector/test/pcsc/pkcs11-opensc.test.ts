@@ -186,6 +186,23 @@ describe('tokens', () => {
     expect(t.logs()).not.toContain('9998');
   });
 
+  it('a blocked PIN (CKF_USER_PIN_LOCKED) is PIN_BLOCKED at once, without asking the user on the page', async () => {
+    const hash = createHash('sha256').update('x').digest('base64');
+    const auth = (i: Record<string, unknown>) => q(AUTH, { i: { tokenId, keyId: '02', algorithm: 'RSA_PKCS1_SHA256', hash, ...i } });
+    try {
+      expect((await auth({ pin: '9999' })).errors?.[0]?.extensions.code).toBe('PIN_INCORRECT');
+      expect((await auth({ pin: '9998' })).errors?.[0]?.extensions.code).toBe('PIN_INCORRECT');
+      expect((await auth({ pin: '9997', allowLastTry: true })).errors?.[0]?.extensions).toMatchObject({ code: 'PIN_BLOCKED', retriesLeft: 0 });
+      expect((await q('query($id: ID!) { token(id: $id) { pinTriesLeft } }', { id: tokenId })).data.token.pinTriesLeft).toBe(0);
+      const r = await auth({ operation: randomBytes(16).toString('base64url') });
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'PIN_BLOCKED', retriesLeft: 0 });
+      expect(t.c.services.operations.size).toBe(0);
+    } finally {
+      // The card's own unblock (PUK) is not modelled: reset the virtual card's counter.
+      inserted!.card.resetPin();
+    }
+  });
+
   it('after the card is removed the token is gone and a signature is TOKEN_NOT_PRESENT', async () => {
     await inserted!.vpcd.remove();
     inserted = undefined;

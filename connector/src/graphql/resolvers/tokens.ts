@@ -73,6 +73,7 @@ const signWith = (useCase: 'SIGNATURE' | 'AUTHENTICATION'): MutationResolvers['t
       // Refuse what cannot succeed before the user is asked for anything.
       p11.checkSign(input.tokenId, req);
       const token = await p11.token(input.tokenId);
+      if (token.pinTriesLeft === 0) throw new ConnectorError('PIN_BLOCKED', 'The token\'s PIN is blocked.', { retriesLeft: 0 });
       // A PIN pad takes the PIN itself; a token without login needs none: nothing to type on the page.
       r = token.protectedAuthenticationPath || !token.loginRequired
         ? await run(null, false)

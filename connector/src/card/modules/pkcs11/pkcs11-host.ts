@@ -79,6 +79,8 @@ function mapError(e: unknown, pinTriesLeft?: () => number | null): HostError {
   switch (code) {
     case pkcs11js.CKR_PIN_INCORRECT: {
       const left = pinTriesLeft?.() ?? null;
+      // The wrong PIN spent the last try (the token now says locked): blocked, as for the eID.
+      if (left === 0) return fail('PIN_BLOCKED', 'Wrong PIN; the PIN is now blocked.', { retriesLeft: 0 });
       return fail('PIN_INCORRECT', left === null ? 'Wrong PIN.' : `Wrong PIN; ${left} ${left === 1 ? 'try' : 'tries'} left.`, { retriesLeft: left });
     }
     case pkcs11js.CKR_PIN_LOCKED:
