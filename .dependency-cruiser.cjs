@@ -19,6 +19,15 @@ module.exports = {
       to: { path: '^connector/src/graphql/' },
     },
     {
+      name: 'virtual-card-dev-only',
+      comment:
+        'The card emulator is a devDependency, left out of release bundles (connector/build.mjs): product code reaches it ' +
+        'only through card/virtual/virtual-card.ts, which loads it on demand for --virtual-card. Tests and dev scripts may import it.',
+      severity: 'error',
+      from: { path: '^(connector|distribution-service|web-sdk|demo-site|release-format|ds-protocol)/src/', pathNot: '^connector/src/card/virtual/virtual-card\\.ts$' },
+      to: { path: '^virtual-card/' },
+    },
+    {
       name: 'connector-lower-not-upper',
       comment:
         'Card, storage, files, printing, TLS, origins, config, sync and update never import the HTTP server, the GraphQL layer, the CLI or app.ts. ' +

@@ -20,7 +20,7 @@ import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
 import { createPkcs11Module } from './card/modules/pkcs11/pkcs11-module.js';
 import { libraryRegistry } from './card/modules/pkcs11/libraries.js';
-import { InProcessReaders } from './card/virtual/in-process-readers.js';
+import { virtualCardReaders } from './card/virtual/virtual-card.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { FileTypeRegistry } from './files/file-types.js';
 import { FileService } from './files/file-service.js';
@@ -63,7 +63,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = await certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log, cardTiming(opts)).start();
+  const readers = opts.virtualCard ? await virtualCardReaders(opts.virtualCard, opts.dataDir, log) : new PcscReaders(log, cardTiming(opts)).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
@@ -154,15 +154,6 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
 function once(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
-}
-
-/** `--virtual-card`: a software eID card in an in-process reader (card material kept in the data dir). */
-async function inProcessReaders(opts: StartOptions, log: Logger): Promise<InProcessReaders> {
-  const { createVirtualCard } = await import('@cardlink/virtual-card');
-  const readers = new InProcessReaders(log);
-  readers.insert(await createVirtualCard({ profile: opts.virtualCard, dataDir: join(opts.dataDir, 'virtual-card') }));
-  log.warn({ profile: opts.virtualCard }, 'using an in-process virtual eID card instead of PC/SC');
-  return readers;
 }
 
 interface DsDeps {

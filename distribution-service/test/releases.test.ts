@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import * as releases from '../src/services/releases.js';
-import { compareVersions } from '../src/services/release-versions.js';
+import { compareVersions, versionsAscending, versionsNewestFirst } from '../src/services/release-versions.js';
 import { register, signedSync, startDs, syncBody, type Harness, type TestDevice } from './support/harness.js';
 import { makeRelease } from './support/release.js';
+import type { Release } from '../src/store/releases.js';
 
 let h: Harness;
 let device: TestDevice;
@@ -167,5 +168,33 @@ describe('version order', () => {
   it('orders semantic versions', () => {
     const sorted = ['1.0.0', '1.0.0-rc.1', '1.0.0-alpha', '0.9.10', '1.10.0', '1.2.0', '1.0.0-alpha.1'].sort(compareVersions);
     expect(sorted).toEqual(['0.9.10', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-rc.1', '1.0.0', '1.2.0', '1.10.0']);
+  });
+
+  it('lists reported versions in semver order (1.10.0 after 1.9.0), whatever is not a version last', () => {
+    const reported = ['1.10.0', '(never synced)', '1.9.0', '1.10.0-rc.2', 'garbage', '1.10.0-rc.10', '0.9.0'];
+    expect([...reported].sort(versionsAscending)).toEqual(['0.9.0', '1.9.0', '1.10.0-rc.2', '1.10.0-rc.10', '1.10.0', '(never synced)', 'garbage']);
+    expect([...reported].sort(versionsNewestFirst)).toEqual(['1.10.0', '1.10.0-rc.10', '1.10.0-rc.2', '1.9.0', '0.9.0', '(never synced)', 'garbage']);
+    // A total order: equal precedence (build metadata) still sorts the same way every time.
+    expect(['1.0.0+b', '1.0.0+a'].sort(versionsAscending)).toEqual(['1.0.0+a', '1.0.0+b']);
+  });
+
+  it('offers by semver precedence: numeric pre-release ids, a pre-release below its release, minimum versions with pre-releases', () => {
+    const rel = (version: string, flag: Release['flag'] = 'recommended', minimumVersion = '0.1.0'): Release => ({
+      id: version, orgId: 'o', version, flag, minimumVersion, manifest: '', signature: '', sha256: '', size: 1, publishedAt: '', withdrawnAt: null,
+    });
+    const none = new Set<string>();
+    const rcs = [rel('1.0.0-rc.9'), rel('1.0.0-rc.10'), rel('1.0.0-rc.2')];
+    // rc.10 is newer than rc.9 (numbers, not text).
+    expect(releases.chooseOffer(rcs, '1.0.0-rc.1', none)?.version).toBe('1.0.0-rc.10');
+    // A pre-release of the running version is older than it: nothing to offer.
+    expect(releases.chooseOffer(rcs, '1.0.0', none)).toBeUndefined();
+    // 1.0.0-rc.1 is below a minimum of 1.0.0; 1.0.0+build.5 is not (build metadata has no order).
+    const needs100 = [rel('1.1.0', 'recommended', '1.0.0')];
+    expect(releases.chooseOffer(needs100, '1.0.0-rc.1', none)).toBeUndefined();
+    expect(releases.chooseOffer(needs100, '1.0.0+build.5', none)?.version).toBe('1.1.0');
+    // The same version with other build metadata is no upgrade.
+    expect(releases.chooseOffer([rel('1.1.0+build.2')], '1.1.0+build.1', none)).toBeUndefined();
+    // A running version the DS cannot read as semver gets no offer.
+    expect(releases.chooseOffer(rcs, 'v1.0.0', none)).toBeUndefined();
   });
 });

@@ -3,11 +3,20 @@
  * DS (stores and offers it): one definition of its shape and of version order serves both,
  * so they cannot drift apart. Each side wraps failures in its own coded errors.
  */
+import semver from 'semver';
 
-/** Semantic versions (MAJOR.MINOR.PATCH[-pre][+build]). */
-const SEMVER = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+/** Longest version string accepted (it names a directory and travels in every sync). */
+const MAX_VERSION_LENGTH = 64;
 
-export const isVersion = (v: unknown): v is string => typeof v === 'string' && v.length <= 64 && SEMVER.test(v);
+/**
+ * A strict semantic version, MAJOR.MINOR.PATCH[-pre][+build], exactly as written: no leading
+ * `v` or `=`, no spaces (semver's parser would accept and clean those).
+ */
+export const isVersion = (v: unknown): v is string => {
+  if (typeof v !== 'string' || v.length > MAX_VERSION_LENGTH) return false;
+  const p = semver.parse(v);
+  return p !== null && (p.build.length > 0 ? `${p.version}+${p.build.join('.')}` : p.version) === v;
+};
 
 export class NotAVersionError extends TypeError {
   constructor(readonly value: string) {
@@ -16,34 +25,11 @@ export class NotAVersionError extends TypeError {
   }
 }
 
-/** Negative when a < b, 0 when equal (build metadata ignored), positive when a > b. Throws NotAVersionError. */
+/** Semver precedence: negative when a < b, 0 when equal (build metadata ignored), positive when a > b. Throws NotAVersionError. */
 export function compareVersions(a: string, b: string): number {
-  const pa = SEMVER.exec(a);
-  const pb = SEMVER.exec(b);
-  if (!pa || !pb) throw new NotAVersionError(!pa ? a : b);
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
-  }
-  const ra = pa[4];
-  const rb = pb[4];
-  if (ra === undefined || rb === undefined) return ra === rb ? 0 : ra === undefined ? 1 : -1;
-  const xa = ra.split('.');
-  const xb = rb.split('.');
-  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
-    const x = xa[i];
-    const y = xb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny) {
-      const d = Number(x) - Number(y);
-      if (d !== 0) return d;
-    } else if (nx !== ny) return nx ? -1 : 1;
-    else if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  if (!isVersion(a)) throw new NotAVersionError(a);
+  if (!isVersion(b)) throw new NotAVersionError(b);
+  return semver.compare(a, b);
 }
 
 export const RELEASE_FLAGS = ['recommended', 'mandatory', 'allowed'] as const;

@@ -17,7 +17,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const QUERIES = {
   info: '{ info { name version apiVersion os arch label pcscAvailable managed } }',
-  readers: '{ readers { id name pinpad card { atr module description } } }',
+  readers: '{ readers { id name card { atr module description } } }',
 };
 
 interface Row {

@@ -4,7 +4,7 @@ import { eventStream, fakeFetch, json, tick, type FakeRequest } from './helpers/
 import { rejection } from './helpers/rejection.js';
 
 const INFO = { name: 'cardlink-connector', version: '0.1.0', apiVersion: '1.0.0', os: 'linux', arch: 'x64', uptimeSeconds: 5, label: 'demo-app', pcscAvailable: true, managed: false, deviceId: null };
-const READER = { id: 'r1', name: 'Reader 1', pinpad: false, card: { atr: '3B98', module: 'BEID', description: 'Belgian eID' } };
+const READER = { id: 'r1', name: 'Reader 1', card: { atr: '3B98', module: 'BEID', description: 'Belgian eID' } };
 
 /** A fake connector answering from a table of operation name → data. */
 function connectorFake(data: Record<string, (vars: any) => unknown> = {}) {

@@ -2,7 +2,8 @@
  * Values the card layer hands up. They mirror the schema's types of the same names; the
  * GraphQL layer passes them through (structurally identical, checked by the resolvers' types).
  */
-export type CardModuleId = 'BEID' | 'PKCS11' | 'UNKNOWN';
+/** The module driving a card in a reader (matched by ATR), as the schema's CardModule. */
+export type CardModuleId = 'BEID' | 'UNKNOWN';
 
 export type Algorithm =
   | 'ECDSA_SHA3_256'

@@ -4,7 +4,6 @@ import type { CardModuleId } from './card-types.js';
 export interface ReaderSnapshot {
   id: string;
   name: string;
-  pinpad: boolean;
   card: CardSnapshot | null;
 }
 

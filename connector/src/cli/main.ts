@@ -67,7 +67,7 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   const code = (e as { code?: string }).code;
-  if (e instanceof OptionError || code === 'INVALID_ORIGIN_ENTRY' || code === 'DATA_DIR_UNSAFE') {
+  if (e instanceof OptionError || code === 'INVALID_ORIGIN_ENTRY' || code === 'DATA_DIR_UNSAFE' || code === 'VIRTUAL_CARD_UNAVAILABLE') {
     process.stderr.write(`connector: ${(e as Error).message}\n`);
     process.exit(2);
   }

@@ -60,7 +60,6 @@ export const statusPage: Page = {
                     'li',
                     { 'data-reader': r.name },
                     h('span', { class: 'reader-name' }, r.name),
-                    r.pinpad ? h('span', { class: 'badge' }, 'PIN pad') : null,
                     ' — ',
                     r.card
                       ? h('span', { class: 'card-state' }, r.card.module === 'BEID' ? 'Belgian eID card' : (r.card.description ?? 'unknown card'))

@@ -2,6 +2,7 @@ import type { Device, Organisation } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
 import { nextSyncAfterSeconds } from './device-view.js';
 import { requireOrganisation } from './organisations.js';
+import { versionsAscending } from './release-versions.js';
 
 export const FLEET_STATUSES = ['online', 'late', 'offline'] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
@@ -90,6 +91,6 @@ export async function fleet(ctx: ServiceContext, query: FleetQuery): Promise<Fle
   const pageSize = Math.min(Math.max(query.pageSize ?? 100, 1), 1000);
   const pages = Math.max(1, Math.ceil(matching.length / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const versions = [...new Set(all.map((d) => d.version).filter((v): v is string => v !== null))].sort();
+  const versions = [...new Set(all.map((d) => d.version).filter((v): v is string => v !== null))].sort(versionsAscending);
   return { org, devices: matching.slice((page - 1) * pageSize, page * pageSize), total: matching.length, page, pages, counts, versions };
 }

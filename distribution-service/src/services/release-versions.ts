@@ -16,6 +16,27 @@ export function compareVersions(a: string, b: string): number {
   return compare(a, b);
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Display order of versions devices report (they may report anything): semantic versions by
+ * precedence, oldest first (equal precedence: by text), then whatever is not a version, by text.
+ */
+export function versionsAscending(a: string, b: string): number {
+  const va = isVersion(a);
+  const vb = isVersion(b);
+  if (va && vb) return compare(a, b) || byText(a, b);
+  return va !== vb ? (va ? -1 : 1) : byText(a, b);
+}
+
+/** As versionsAscending, newest version first; what is not a version still comes last. */
+export function versionsNewestFirst(a: string, b: string): number {
+  const va = isVersion(a);
+  const vb = isVersion(b);
+  if (va && vb) return compare(b, a) || byText(a, b);
+  return va !== vb ? (va ? -1 : 1) : byText(a, b);
+}
+
 /** `a > b`, false when either is not a version (a device may report anything). */
 export function newer(a: string, b: string): boolean {
   return isVersion(a) && isVersion(b) && compare(a, b) > 0;

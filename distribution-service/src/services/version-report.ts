@@ -5,7 +5,7 @@
 import type { ReleaseFlag } from '../store/releases.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
-import { compareVersions, isVersion, newer } from './release-versions.js';
+import { newer, versionsNewestFirst } from './release-versions.js';
 
 /** The version row of a device that never synced (it registered but reported nothing since). */
 export const NEVER_SYNCED = '(never synced)';
@@ -60,7 +60,7 @@ export async function versionReport(ctx: ServiceContext, org?: string): Promise<
   };
   const versions = [...counts]
     .map(([version, n]) => ({ version, devices: n, release: flagOf(version) }))
-    .sort((a, b) => (isVersion(a.version) && isVersion(b.version) ? compareVersions(b.version, a.version) : a.version < b.version ? -1 : 1));
+    .sort((a, b) => versionsNewestFirst(a.version, b.version));
   // Indexed once: a fleet has thousands of devices, and at most one offer per device.
   const offerOf = new Map(offers.map((o) => [o.deviceId, o]));
   const failuresOf = new Map<string, DeviceUpdateStatus['failed']>();

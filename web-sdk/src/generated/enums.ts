@@ -17,9 +17,9 @@ export type Algorithm =
   | 'RSA_PSS_SHA384'
   | 'RSA_PSS_SHA512';
 
+/** The card module that drives a card in a reader, matched by its ATR. */
 export type CardModule =
   | 'BEID'
-  | 'PKCS11'
   | 'UNKNOWN';
 
 export type ConsentMode =

@@ -22,9 +22,9 @@ export type Algorithm =
   | 'RSA_PSS_SHA384'
   | 'RSA_PSS_SHA512';
 
+/** The card module that drives a card in a reader, matched by its ATR. */
 export type CardModule =
   | 'BEID'
-  | 'PKCS11'
   | 'UNKNOWN';
 
 export type ChangePinInput = {
@@ -376,17 +376,17 @@ export type InfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type InfoQuery = { info: { name: string, version: string, apiVersion: string, os: string, arch: string, uptimeSeconds: number, label: string, pcscAvailable: boolean, managed: boolean, deviceId: string | null, pinEntry: PinEntry, consent: ConsentMode, consentRequired: boolean } };
 
-export type ReaderFieldsFragment = { id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null };
+export type ReaderFieldsFragment = { id: string, name: string, card: { atr: string, module: CardModule, description: string | null } | null };
 
 export type ReadersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReadersQuery = { readers: Array<{ id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null }> };
+export type ReadersQuery = { readers: Array<{ id: string, name: string, card: { atr: string, module: CardModule, description: string | null } | null }> };
 
 export type ReaderEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReaderEventsSubscription = { readerEvents: { type: ReaderEventType, at: string, reader: { id: string, name: string, pinpad: boolean, card: { atr: string, module: CardModule, description: string | null } | null } } };
+export type ReaderEventsSubscription = { readerEvents: { type: ReaderEventType, at: string, reader: { id: string, name: string, card: { atr: string, module: CardModule, description: string | null } | null } } };
 
 export type TransactionsQueryVariables = Exact<{
   from: string | null | undefined;
@@ -495,7 +495,6 @@ export const ReaderFieldsFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment ReaderFields on Reader {
   id
   name
-  pinpad
   card {
     atr
     module
@@ -744,7 +743,6 @@ export const ReadersDocument = /*#__PURE__*/ new TypedDocumentString(`
     fragment ReaderFields on Reader {
   id
   name
-  pinpad
   card {
     atr
     module
@@ -764,7 +762,6 @@ export const ReaderEventsDocument = /*#__PURE__*/ new TypedDocumentString(`
     fragment ReaderFields on Reader {
   id
   name
-  pinpad
   card {
     atr
     module

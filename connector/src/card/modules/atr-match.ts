@@ -1,16 +1,16 @@
 import type { CardModuleId } from '../card-types.js';
-import type { AtrRule, CardModule } from './card-module.js';
+import type { AtrModule, AtrRule } from './card-module.js';
 import { beidModule } from './beid/beid-module.js';
 
 /** The modules the connector knows, tried in order. */
-export const CARD_MODULES: readonly CardModule[] = [beidModule];
+export const CARD_MODULES: readonly AtrModule[] = [beidModule];
 
 export interface AtrMatch {
   module: CardModuleId;
   description: string | null;
 }
 
-export function matchAtr(atrHex: string, modules: readonly CardModule[] = CARD_MODULES): AtrMatch {
+export function matchAtr(atrHex: string, modules: readonly AtrModule[] = CARD_MODULES): AtrMatch {
   const atr = atrHex.toUpperCase();
   for (const m of modules) {
     const rule = m.atrRules.find((r) => matches(atr, r));

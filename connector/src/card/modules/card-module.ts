@@ -24,12 +24,18 @@ export interface AtrRule {
   description: string;
 }
 
+/** The connector's card modules. */
+export type ModuleName = 'BEID' | 'PKCS11';
+
+/** A module that claims cards by ATR: its name is what a reader reports as its card's module. */
+export type AtrModule<Operations = unknown> = CardModule<Operations, Exclude<CardModuleId, 'UNKNOWN'>>;
+
 /**
  * A family of cards the connector can drive: which ATRs it recognises, and its operations
- * over the readers (the BeID module today; a PKCS#11 module later).
+ * over the readers (BeID by ATR; PKCS#11 tokens through their libraries' slots).
  */
-export interface CardModule<Operations = unknown> {
-  readonly id: Exclude<CardModuleId, 'UNKNOWN'>;
+export interface CardModule<Operations = unknown, Name extends ModuleName = ModuleName> {
+  readonly id: Name;
   readonly atrRules: readonly AtrRule[];
   open(cards: CardAccess & ReaderSource, env: ModuleEnvironment): Operations;
 }

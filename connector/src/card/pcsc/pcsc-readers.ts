@@ -29,7 +29,6 @@ interface ReaderEntry {
   dirty: boolean;
   /** A native call still running (its worker thread holds the reader's lock). */
   inflight: Promise<void> | null;
-  pinpad: boolean;
   queue: ExclusiveQueue;
 }
 
@@ -206,7 +205,6 @@ export class PcscReaders implements ReaderSource, CardAccess {
       connection: null,
       dirty: false,
       inflight: null,
-      pinpad: false,
       queue: new ExclusiveQueue(),
     };
     this.entries.set(entry.id, entry);
@@ -395,7 +393,7 @@ function wellFormed(r: Buffer): boolean {
 }
 
 function snapshot(e: ReaderEntry): ReaderSnapshot {
-  return { id: e.id, name: e.name, pinpad: e.pinpad, card: e.card };
+  return { id: e.id, name: e.name, card: e.card };
 }
 
 function mapPcscError(err: Error): CardError {

@@ -95,10 +95,10 @@ export class InProcessReaders implements ReaderSource, CardAccess {
 
   private snapshot(): ReaderSnapshot {
     const card = this.card;
-    if (!card) return { id: this.id, name: VIRTUAL_READER_NAME, pinpad: false, card: null };
+    if (!card) return { id: this.id, name: VIRTUAL_READER_NAME, card: null };
     const atr = card.atr.toString('hex').toUpperCase();
     const m = matchAtr(atr);
-    return { id: this.id, name: VIRTUAL_READER_NAME, pinpad: false, card: { atr, module: m.module, description: m.description } };
+    return { id: this.id, name: VIRTUAL_READER_NAME, card: { atr, module: m.module, description: m.description } };
   }
 
   private emit(type: ReaderEvent['type']): void {

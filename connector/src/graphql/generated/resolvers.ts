@@ -93,9 +93,9 @@ export type Card = {
   module: CardModule;
 };
 
+/** The card module that drives a card in a reader, matched by its ATR. */
 export type CardModule =
   | 'BEID'
-  | 'PKCS11'
   | 'UNKNOWN';
 
 export type Certificate = {
@@ -571,7 +571,6 @@ export type Reader = {
   card: Maybe<Card>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  pinpad: Scalars['Boolean']['output'];
 };
 
 export type ReaderEvent = {
@@ -1139,7 +1138,6 @@ export type ReaderResolvers<ContextType = RequestContext, ParentType extends Res
   card?: Resolver<Maybe<ResolversTypes['Card']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  pinpad?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ReaderEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReaderEvent'] = ResolversParentTypes['ReaderEvent']> = {

@@ -1,9 +1,9 @@
-import type { CardModule } from '../card-module.js';
+import type { AtrModule } from '../card-module.js';
 import { BeidService } from './beid-service.js';
 import { pinMemoryIn } from './pin-memory.js';
 
 /** The Belgian eID: ATRs per the eID middleware and OpenSC's card-belpic. */
-export const beidModule: CardModule<BeidService> = {
+export const beidModule: AtrModule<BeidService> = {
   id: 'BEID',
   atrRules: [
     { atr: '3B9813400AA503010101AD1311', description: 'Belgian eID (applet 1.1-1.7)' },

@@ -6,6 +6,6 @@ import { Pkcs11Service, type Pkcs11ServiceOptions } from './pkcs11-service.js';
  * its tokens come from the libraries' slots, and a card another module claims by ATR stays
  * served by that module (the token listing says so in `alsoServedBy`).
  */
-export function createPkcs11Module(o: Pkcs11ServiceOptions): CardModule<Pkcs11Service> {
+export function createPkcs11Module(o: Pkcs11ServiceOptions): CardModule<Pkcs11Service, 'PKCS11'> {
   return { id: 'PKCS11', atrRules: [], open: (cards) => new Pkcs11Service(cards, o) };
 }

@@ -269,7 +269,7 @@ export class Pkcs11Service {
   private servedBy(slotDescription: string): Pkcs11Token['alsoServedBy'] {
     if (!this.readers?.available()) return null;
     for (const r of this.readers.list()) {
-      if (!r.card || r.card.module === 'UNKNOWN' || r.card.module === 'PKCS11') continue;
+      if (!r.card || r.card.module === 'UNKNOWN') continue;
       if (slotDescription === r.name || slotDescription.startsWith(`${r.name} `)) return { module: r.card.module, readerId: r.id, readerName: r.name };
     }
     return null;
