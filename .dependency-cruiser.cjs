@@ -1,5 +1,5 @@
 // Import rules, checked by `pnpm lint` (depcruise). Paths are relative to the repository root.
-const PACKAGES = '(connector|distribution-service|web-sdk|virtual-card|release-format|demo-site|schema)';
+const PACKAGES = '(connector|distribution-service|web-sdk|virtual-card|release-format|ds-protocol|demo-site|schema)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -32,5 +32,20 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+// The PKCS#11 host runs in its own process (a bad library must not take the connector down):
+// a bundle of its own beside connector.mjs, found by pkcs11/host-client.ts.
+await build({
+  entryPoints: { 'pkcs11-host': 'src/card/modules/pkcs11/pkcs11-host.ts' },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  external: ['pkcs11js'],
+  logLevel: 'warning',
+});
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, 'VERSION'), `${version}\n`);

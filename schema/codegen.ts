@@ -29,6 +29,9 @@ const config: CodegenConfig = {
           Reader: '../mappers.js#ReaderParent',
           BeidCertificates: '../mappers.js#BeidParent',
           Integrity: '../mappers.js#BeidParent',
+          Token: '../mappers.js#TokenParent',
+          TokenCertificate: '../mappers.js#TokenCertificateParent',
+          Pkcs11Library: '../mappers.js#Pkcs11LibraryParent',
         },
         // Upload values are the connector's own multipart parts (streamed, never buffered).
         scalars: { ...scalars, Upload: '../../http/multipart.js#FileUpload' },

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools softhsm2 cups
-  printer-driver-cups-pdf chromium libnss3-tools postgresql openssl)
+  printer-driver-cups-pdf chromium libnss3-tools postgresql haproxy openssl)
 PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
 
 missing=()

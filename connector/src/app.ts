@@ -16,7 +16,10 @@ import type { Services } from './graphql/context.js';
 import { createGraphQLServer } from './http/graphql-server.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
+import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
 import { beidModule } from './card/modules/beid/beid-module.js';
+import { createPkcs11Module } from './card/modules/pkcs11/pkcs11-module.js';
+import { libraryRegistry } from './card/modules/pkcs11/libraries.js';
 import { InProcessReaders } from './card/virtual/in-process-readers.js';
 import { CONNECTOR_VERSION } from './version.js';
 import { FileTypeRegistry } from './files/file-types.js';
@@ -24,7 +27,11 @@ import { FileService } from './files/file-service.js';
 import { FileTransfers, TRANSFER_PREFIX } from './files/file-transfers.js';
 import { PrintService } from './printing/print-service.js';
 import { removeRuntime, writeRuntime } from './runtime-file.js';
+import { syncReport } from './ds/sync-report.js';
 import { readFileSync } from 'node:fs';
+import { PendingOperations } from './pages/pending-operations.js';
+import { ConsentStore } from './pages/consent-store.js';
+import { pageRoutes } from './pages/routes.js';
 import type { DsClient } from './ds/ds-client.js';
 import type { SyncScheduler } from './ds/sync-scheduler.js';
 
@@ -56,14 +63,19 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const creds = await certs.ensure();
   const origins = new OriginPolicy(opts.originsFile ? readOriginsFile(opts.originsFile) : []);
   const localToken = ensureLocalToken(opts.dataDir);
-  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log).start();
+  const readers = opts.virtualCard ? await inProcessReaders(opts, log) : new PcscReaders(log, cardTiming(opts)).start();
 
   const services: Services = {
     version: CONNECTOR_VERSION,
     startedAt: Date.now(),
     readers,
     transactions,
-    beid: beidModule.open(readers),
+    beid: beidModule.open(readers, { idleResetMs: (opts.cardIdleResetSeconds ?? 120) * 1000, state, log }),
+    pkcs11: createPkcs11Module({
+      libraries: libraryRegistry(opts.dataDir, (e) => log.error({ err: e }, 'pkcs11-libraries.json is invalid; keeping the last good list')),
+      callTimeoutMs: opts.pkcs11TimeoutMs,
+      // No idle reset needed: a PKCS#11 login never outlives the call that made it.
+    }).open(readers, { idleResetMs: 0, log }),
     deviceId: () => state.get<string>('ds.deviceId') ?? null,
     managed: () => opts.dsUrl !== undefined,
     files: {
@@ -71,8 +83,15 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
       transfers: new FileTransfers(),
     },
     printing: new PrintService({ spoolDir: join(opts.dataDir, 'print-spool') }),
+    appSettings: (label) => origins.current().settingsFor(label),
+    operations: new PendingOperations(),
+    consents: new ConsentStore(db),
     log,
   };
+  // Consent given "for this session" ends when a card leaves.
+  readers.subscribe((e) => {
+    if (e.type === 'CARD_REMOVED' || e.type === 'READER_REMOVED') services.consents.endSession();
+  });
   const engine = createEngine({ onUnexpectedError: (e) => log.error({ err: e }, 'resolver failed') });
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.destroy();
@@ -89,10 +108,18 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     maxBodyBytes: opts.maxBodyBytes,
     routes: { [TRANSFER_PREFIX]: services.files.transfers.route },
     log,
+    pages: pageRoutes({
+      operations: services.operations,
+      consents: services.consents,
+      origins,
+      readers,
+      triesLeft: (readerId) => services.beid?.pinTriesLeft(readerId) ?? Promise.resolve(null),
+    }),
   });
   handle = (req, res) => void yoga(req, res);
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
+  if (ds) services.ds = { syncNow: () => syncReport(ds.scheduler, state) };
   if (!opts.worker) writeRuntime(opts.dataDir, { pid: process.pid, host: opts.host, port, version: CONNECTOR_VERSION, startedAt: new Date().toISOString() });
   const hostForUrl = opts.host === '::1' ? '[::1]' : opts.host;
   log.info({ port, host: opts.host, origins: origins.entries.length }, 'connector listening');
@@ -117,6 +144,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      await services.pkcs11?.close();
       await readers.close();
       if (!opts.worker) removeRuntime(opts.dataDir);
       db.close();
@@ -160,7 +188,14 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   ]);
   const url = opts.dsUrl!;
   const http = createDsHttp({ baseUrl: url, ...(opts.dsCaFile ? { ca: readFileSync(opts.dsCaFile, 'utf8') } : {}) });
-  const client = new DsClient({ url, http, ...d, version: CONNECTOR_VERSION, ...(opts.dsToken ? { installToken: opts.dsToken } : {}) });
+  const client = new DsClient({
+    url,
+    http,
+    ...d,
+    version: CONNECTOR_VERSION,
+    ...(opts.dsToken ? { installToken: opts.dsToken } : {}),
+    ...(opts.dsCycleExplicit ? { cycleSeconds: opts.dsCycleSeconds } : {}),
+  });
   const scheduler = new SyncScheduler(client, d.state, d.log, {
     url,
     cliCycleSeconds: opts.dsCycleSeconds,
@@ -171,4 +206,11 @@ async function startDsSync(opts: StartOptions, d: DsDeps): Promise<{ client: DsC
   if (opts.worker) client.restore();
   else scheduler.start();
   return { client, scheduler };
+}
+
+function cardTiming(opts: StartOptions): CardTiming {
+  return {
+    apduMs: opts.cardApduTimeoutMs ?? DEFAULT_CARD_TIMING.apduMs,
+    operationMs: opts.cardOperationTimeoutMs ?? DEFAULT_CARD_TIMING.operationMs,
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,16 +65,58 @@ describe('connector CLI', () => {
     expect(after.running).toBe(false);
   });
 
-  it('trust installs the CA into a fresh NSS database with certutil', async () => {
+  it('trust installs the CA under its own nickname, keeps other CAs, and untrust removes only it', async () => {
+    const home = tmp();
+    const [a, b] = [tmp(), tmp()];
+    const nssdb = join(home, '.pki', 'nssdb');
+    const list = async () => (await run('certutil', ['-L', '-d', `sql:${nssdb}`])).stdout;
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...env, HOME: home } });
+    const first = await cli('trust', '--data-dir', a);
+    expect(first.stdout).toMatch(/trusted in NSS database .*\.pki\/nssdb \(Chromium\)/);
+    const nickA = /NSS nickname: (Cardlink connector CA [0-9a-f]{16})/.exec(first.stdout)![1]!;
+    expect(await list()).toMatch(new RegExp(`${nickA}\\s+C,,`));
+    // again: the same entry, not a second one
+    expect((await cli('trust', '--data-dir', a)).stdout).toMatch(/already trusted in NSS database/);
+    expect((await list()).match(/Cardlink connector CA/g)).toHaveLength(1);
+    const nickB = /NSS nickname: (Cardlink connector CA [0-9a-f]{16})/.exec((await cli('trust', '--data-dir', b)).stdout)![1]!;
+    expect(nickB).not.toBe(nickA);
+    expect((await list()).match(/Cardlink connector CA [0-9a-f]{16}/g)?.sort()).toEqual([nickA, nickB].sort());
+    const untrusted = await cli('untrust', '--data-dir', a);
+    expect(untrusted.stdout).toMatch(/removed from NSS database .*\.pki\/nssdb \(Chromium\)/);
+    expect((await list()).match(/Cardlink connector CA [0-9a-f]{16}/g)).toEqual([nickB]);
+    expect((await cli('untrust', '--data-dir', a)).stdout).toMatch(/not present in NSS database/);
+  });
+
+  it('trust and untrust also change each Firefox profile and say so', async () => {
     const home = tmp();
     const dataDir = tmp();
-    const { stdout } = await run(process.execPath, [BIN, 'trust', '--data-dir', dataDir], { env: { ...env, HOME: home } });
-    expect(stdout).toMatch(/trusted in NSS database .*\.pki\/nssdb/);
-    const list = await run('certutil', ['-L', '-d', `sql:${join(home, '.pki', 'nssdb')}`]);
-    expect(list.stdout).toMatch(/Cardlink connector CA\s+C,,/);
-    // running it again replaces rather than duplicates
-    await run(process.execPath, [BIN, 'trust', '--data-dir', dataDir], { env: { ...env, HOME: home } });
-    const again = await run('certutil', ['-L', '-d', `sql:${join(home, '.pki', 'nssdb')}`]);
-    expect(again.stdout.match(/Cardlink connector CA/g)).toHaveLength(1);
+    const profile = join(home, '.mozilla', 'firefox', 'abcd1234.default-release');
+    mkdirSync(profile, { recursive: true });
+    await run('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password']);
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...env, HOME: home } });
+    const trusted = (await cli('trust', '--data-dir', dataDir)).stdout;
+    expect(trusted).toContain(`trusted in NSS database ${join(home, '.pki', 'nssdb')} (Chromium)\n`);
+    expect(trusted).toContain(`trusted in NSS database ${profile} (Firefox)\n`);
+    expect((await run('certutil', ['-L', '-d', `sql:${profile}`])).stdout).toMatch(/Cardlink connector CA [0-9a-f]{16}\s+C,,/);
+    const untrusted = (await cli('untrust', '--data-dir', dataDir)).stdout;
+    expect(untrusted).toContain(`removed from NSS database ${profile} (Firefox)\n`);
+    expect((await run('certutil', ['-L', '-d', `sql:${profile}`])).stdout).not.toContain('Cardlink');
+  });
+
+  it('trust replaces the legacy fixed-nickname entry only when it holds the same CA', async () => {
+    const home = tmp();
+    const [a, b] = [tmp(), tmp()];
+    const nssdb = join(home, '.pki', 'nssdb');
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...env, HOME: home } });
+    await cli('trust', '--data-dir', a);
+    await cli('untrust', '--data-dir', a);
+    // What the previous version left: connector A's CA under the fixed nickname.
+    await run('certutil', ['-A', '-d', `sql:${nssdb}`, '-n', 'Cardlink connector CA', '-t', 'C,,', '-i', join(a, 'tls', 'ca.crt')]);
+    await cli('trust', '--data-dir', b);
+    expect((await run('certutil', ['-L', '-d', `sql:${nssdb}`])).stdout).toMatch(/Cardlink connector CA\s+C,,/);
+    await cli('trust', '--data-dir', a);
+    const names = (await run('certutil', ['-L', '-d', `sql:${nssdb}`])).stdout.match(/Cardlink connector CA[^\n]*?(?=\s{2,})/g);
+    expect(names).toHaveLength(2);
+    expect(names!.every((n) => /[0-9a-f]{16}$/.test(n))).toBe(true);
   });
 });

@@ -51,6 +51,8 @@ describe('origin guard and CORS', () => {
     ['null origin', 'null'],
     ['bare wildcard domain', 'https://partner.example'],
     ['wildcard over http', 'http://shop.partner.example'],
+    ['the wildcard entry itself, sent literally', 'https://*.partner.example'],
+    ['a literal star below the wildcard', 'https://*.shop.partner.example'],
     ['malformed', 'https://app.example.com/path'],
     ['garbage', '::::'],
     ['trailing slash', 'https://app.example.com/'],

@@ -30,7 +30,7 @@ describe('transaction store (SQLite)', () => {
     db.close();
     const again = openDatabase(path);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(again.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.pragma('user_version', { simple: true })).toBe(2);
     expect(new TransactionStore(again).pendingCount()).toBe(1);
   });
 

@@ -100,6 +100,16 @@ export function friendly(e: unknown, connectorUrl: string): Friendly {
       };
     case 'PIN_REQUIRED':
       return { ...base, state: 'pin-required', title: 'Enter your PIN', text: 'This operation needs the PIN of the card.' };
+    case 'USER_CANCELLED':
+      return { ...base, state: 'user-cancelled', title: 'Cancelled', text: 'You cancelled on the connector’s page. Nothing was done with your card.' };
+    case 'POPUP_BLOCKED':
+      return { ...base, state: 'popup-blocked', title: 'The connector’s page was blocked', text: 'Your browser blocked the window where you type your PIN. Allow pop-ups for this site, then click again.' };
+    case 'PIN_ENTRY_ON_CONNECTOR_PAGE':
+      return { ...base, state: 'pin-on-connector-page', title: 'Type your PIN on the connector’s page', text: 'This application may not take your PIN itself; the connector asks for it in its own window.' };
+    case 'CONSENT_REQUIRED':
+      return { ...base, state: 'consent-required', title: 'Your permission is needed', text: 'Allow this site to read your eID card on the connector’s page first.' };
+    case 'CONSENT_REFUSED':
+      return { ...base, state: 'consent-refused', title: 'Not allowed', text: 'You did not allow this site to read your eID card.' };
     case 'ALGORITHM_NOT_SUPPORTED':
       return { ...base, state: 'algorithm', title: 'Algorithm not supported', text: 'This card cannot use this algorithm; choose another one.' };
     case 'INVALID_INPUT':
@@ -148,6 +158,15 @@ export function friendly(e: unknown, connectorUrl: string): Friendly {
       return { ...base, state: 'printer-not-found', title: 'The printer is gone', text: 'The print system of this computer no longer knows this printer. Refresh the list of printers.' };
     case 'PRINT_FAILED':
       return { ...base, state: 'print-failed', title: 'The print system refused the document', text: 'Check that the printer is enabled and accepts jobs (CUPS: lpstat -p), and that the document can be printed.' };
+    case 'PKCS11_LIBRARY_ERROR':
+      return { ...base, state: 'library-error', title: 'The token’s library does not work', text: ['The PKCS#11 library failed or cannot be loaded. ', err.message], hints: [['Check it with ', code('connector pkcs11 list'), '; replace it with ', code('connector pkcs11 add <name> <path>'), '.']] };
+    case 'PKCS11_TIMEOUT':
+      return { ...base, state: 'library-timeout', title: 'The token’s library did not answer', text: 'The connector stopped waiting and restarted it. Check the token, then retry.' };
+    case 'TOKEN_NOT_FOUND':
+    case 'TOKEN_NOT_PRESENT':
+      return { ...base, state: 'token-gone', title: 'The token is not there', text: 'It was removed, or its library changed its slots. Insert it again and press "Refresh".' };
+    case 'KEY_NOT_FOUND':
+      return { ...base, state: 'key-not-found', title: 'The token has no key for this certificate', text: 'Choose another certificate.' };
     case 'NETWORK':
       return { ...base, state: 'network', title: 'The connection to the connector broke', text: 'Retry in a moment; if it keeps happening, restart the connector.' };
     default:

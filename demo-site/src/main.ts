@@ -13,10 +13,11 @@ import { pinPage } from './pages/pin.js';
 import { printPage } from './pages/print.js';
 import { signPage } from './pages/sign.js';
 import { statusPage } from './pages/status.js';
+import { tokensPage } from './pages/tokens.js';
 import { usagePage } from './pages/usage.js';
 import { cardGate, gateKey, type Page } from './ui.js';
 
-const PAGES: Page[] = [statusPage, identityPage, certificatesPage, pinPage, signPage, authenticatePage, filesPage, printPage, usagePage];
+const PAGES: Page[] = [statusPage, identityPage, certificatesPage, pinPage, signPage, authenticatePage, tokensPage, filesPage, printPage, usagePage];
 
 const app = new App(connectorUrl());
 

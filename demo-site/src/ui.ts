@@ -107,12 +107,23 @@ export interface PinInput {
    * The PIN typed (empty when none), taken out of the field: a PIN is used once, never kept,
    * and a wrong one cannot be sent again by a second click.
    */
-  take(): string;
+  take(): string | undefined;
   allowLastTry(): boolean;
 }
 
-/** PIN entry: digits only, never autocompleted, never kept. */
-export function pinInput(opts: { label?: string; help?: string; lastTry?: boolean; required?: boolean } = {}): PinInput {
+/**
+ * PIN entry. For an application whose PIN is entered on the connector's page (the default),
+ * the page has no PIN field at all: the SDK opens the connector's window. Legacy applications
+ * type it here: digits only, never autocompleted, never kept.
+ */
+export function pinInput(app: App, opts: { label?: string; help?: string; lastTry?: boolean; required?: boolean } = {}): PinInput {
+  if (app.info?.pinEntry !== 'HOST_PAGE') {
+    return {
+      element: h('p', { class: 'help', 'data-testid': 'pin-on-connector' }, 'You will type your PIN in the connector’s own window, which opens when you click. This site never sees it.'),
+      take: () => undefined,
+      allowLastTry: () => false,
+    };
+  }
   const input = h('input', {
     type: 'password',
     inputmode: 'numeric',

@@ -1,5 +1,7 @@
 /**
- * Sync throughput of one DS process on SQLite (issue 4's benchmark).
+ * Sync throughput of the DS: one process on SQLite (issue 4's benchmark), or N replicas on
+ * PostgreSQL (`--backend postgres --replicas N`: a cluster of its own, N `ds serve` processes,
+ * HAProxy in front of them when N > 1).
  *
  * Starts `ds serve` as its own process, registers N devices, pre-builds and pre-signs every
  * sync request (each with 100 new, unique transactions) so the load generator only writes
@@ -8,11 +10,13 @@
  * 28800 s cycle, and checks in the database that every transaction was stored exactly once.
  *
  *   pnpm --filter @cardlink/distribution-service bench [-- --syncs 6000 --devices 200 --connections 16
- *     --key ec|rsa --ids v4|v7 --sqlite-synchronous NORMAL|FULL --no-background-checkpoint --profile DIR]
+ *     --key ec|rsa --ids v4|v7 --sqlite-synchronous NORMAL|FULL --no-background-checkpoint --profile DIR
+ *     --backend sqlite|postgres --replicas N --json]
  */
+import { keyIdOf, SIGNATURE_HEADERS, stringToSign } from '@cardlink/ds-protocol';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createHash, randomUUID, sign } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +27,12 @@ import { resolveConfig } from '../src/config.js';
 import * as applications from '../src/services/applications.js';
 import * as organisations from '../src/services/organisations.js';
 import * as tokens from '../src/services/tokens.js';
+import { openPostgresRepository } from '../src/store/postgres/postgres-repository.js';
+import type { Repository } from '../src/store/repository.js';
 import { openSqliteRepository } from '../src/store/sqlite/sqlite-repository.js';
 import { buildCsr, newKey, type DeviceKey } from '../test/support/csr.js';
+import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
+import { Replica, startHaproxy } from './support/replicas.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,8 +49,17 @@ const { values: args } = parseArgs({
     'no-background-checkpoint': { type: 'boolean', default: false },
     /** Write a V8 CPU profile of the server into this directory. */
     profile: { type: 'string' },
+    backend: { type: 'string', default: 'sqlite' },
+    replicas: { type: 'string', default: '1' },
+    /** Only the JSON result on stdout (for bench/backends.ts). */
+    json: { type: 'boolean', default: false },
   },
 });
+const POSTGRES = args.backend === 'postgres';
+const REPLICAS = Number(args.replicas);
+if (!POSTGRES && REPLICAS !== 1) throw new Error('SQLite runs one process: --replicas 1');
+let cluster: PgCluster | undefined;
+let pgDir: string | undefined;
 const SYNCS = Number(args.syncs);
 const WARMUP = Number(args.warmup);
 const DEVICES = Number(args.devices);
@@ -53,8 +70,10 @@ const DEFAULT_CYCLE = 28_800;
 const dir = mkdtempSync(join(tmpdir(), 'ds-bench-'));
 const dbFile = join(dir, 'ds.sqlite');
 
+const openRepo = async (): Promise<Repository> => (POSTGRES ? openPostgresRepository(cluster!.url, { poolSize: 2, partitionCheckMs: 0 }) : openSqliteRepository(dbFile));
+
 async function seed(): Promise<string> {
-  const repo = openSqliteRepository(dbFile);
+  const repo = await openRepo();
   const ctx = { repo, clock: systemClock, config: resolveConfig() };
   await organisations.createOrganisation(ctx, 'bench');
   await applications.createApplication(ctx, { org: 'bench', label: 'shop' });
@@ -65,6 +84,18 @@ async function seed(): Promise<string> {
 }
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (POSTGRES) {
+    const replicas = Array.from({ length: REPLICAS }, () => new Replica(cluster!.url, dir));
+    const urls = await Promise.all(replicas.map((r) => r.start()));
+    const lb = REPLICAS > 1 ? await startHaproxy(dir, replicas.map((r) => r.port)) : undefined;
+    return {
+      url: lb?.url ?? urls[0]!,
+      stop: async () => {
+        await lb?.stop();
+        await Promise.all(replicas.map((r) => r.stop()));
+      },
+    };
+  }
   const child = spawn(
     process.execPath,
     [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []), join(import.meta.dirname, '..', 'bin', 'ds.mjs'), 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--sqlite-synchronous', args['sqlite-synchronous']!, ...(args['no-background-checkpoint'] ? ['--no-background-checkpoint'] : [])],
@@ -151,9 +182,10 @@ function presign(devices: Device[], count: number, startTs: number): { body: str
       corsVersion: d.corsVersion,
       transactions,
     });
-    const hash = createHash('sha256').update(body).digest('base64');
-    const signature = sign('sha256', Buffer.from(`POST\n/v1/sync\n${ts}\n${hash}`), d.key.privateKey).toString('base64');
-    reqs.push({ body, headers: { 'content-type': 'application/json', 'x-device-id': d.id, 'x-timestamp': ts, 'x-signature': signature } });
+    const signature = sign('sha256', stringToSign('POST', '/v1/sync', ts, body), d.key.privateKey).toString('base64');
+    const keyId = keyIdOf(d.key.publicKey.export({ type: 'spki', format: 'der' }));
+    const H = SIGNATURE_HEADERS;
+    reqs.push({ body, headers: { 'content-type': 'application/json', [H.deviceId]: d.id, [H.keyId]: keyId, [H.timestamp]: ts, [H.signature]: signature } });
   }
   return reqs;
 }
@@ -186,6 +218,12 @@ async function drive(url: string, reqs: { body: string; headers: Record<string, 
 }
 
 async function main(): Promise<void> {
+  if (POSTGRES) {
+    // Durable commits (fsync, synchronous_commit on), as in production; a bigger WAL so
+    // checkpoints do not land in the middle of the measurement.
+    pgDir = mkdtempSync(join(tmpdir(), 'ds-bench-pg-'));
+    cluster = await startPgCluster(pgDir, { shared_buffers: '256MB', max_wal_size: '4GB', checkpoint_timeout: '30min' });
+  }
   const token = await seed();
   const server = await startServer();
   try {
@@ -208,8 +246,8 @@ async function main(): Promise<void> {
     const seconds = (lastResponseAt - t0) / 1000;
     await server.stop();
 
-    const repo = openSqliteRepository(dbFile);
-    const stored = await repo.countTransactions();
+    const repo = await openRepo();
+    const stored = await repo.transactions.countTransactions();
     await repo.close();
     const expected = (WARMUP + SYNCS) * BATCH;
 
@@ -226,25 +264,32 @@ async function main(): Promise<void> {
       storedTransactions: stored,
       expectedTransactions: expected,
       settings: {
+        backend: args.backend,
+        replicas: REPLICAS,
         devices: DEVICES,
         connections: CONNECTIONS,
         batch: BATCH,
         key: args.key,
         ids: args.ids,
-        sqliteSynchronous: args['sqlite-synchronous'],
-        backgroundCheckpoint: !args['no-background-checkpoint'],
+        ...(POSTGRES ? {} : { sqliteSynchronous: args['sqlite-synchronous'], backgroundCheckpoint: !args['no-background-checkpoint'] }),
       },
     };
     console.log(JSON.stringify(result, null, 2));
+    if (args.json) {
+      if (stored !== expected || r.non2xx || r.errors) process.exitCode = 1;
+      return;
+    }
     console.log(
       `\n${result.syncsPerSecond} syncs/s, ${result.transactionsPerSecond} transactions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms` +
-        `\n=> one DS process serves ~${result.connectorsAtDefaultCycle.toLocaleString('en')} connectors at the default ${DEFAULT_CYCLE} s cycle` +
+        `\n=> ${POSTGRES ? `${REPLICAS} replica(s) on PostgreSQL serve` : 'one DS process serves'} ~${result.connectorsAtDefaultCycle.toLocaleString('en')} connectors at the default ${DEFAULT_CYCLE} s cycle` +
         `\n${stored === expected && !r.non2xx && !r.errors ? 'OK' : 'FAILED'}: ${stored} of ${expected} transactions stored, ${r.non2xx} non-2xx, ${r.errors} errors`,
     );
     if (stored !== expected || r.non2xx || r.errors) process.exitCode = 1;
   } finally {
     await server.stop().catch(() => undefined);
+    cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (pgDir) rmSync(pgDir, { recursive: true, force: true });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 export type DsErrorCode =
   | 'INVALID_JSON'
+  | 'JSON_TOO_DEEP'
   | 'INVALID_REQUEST'
   | 'INVALID_CSR'
   | 'CSR_KEY_NOT_ALLOWED'
@@ -27,10 +28,12 @@ export type DsErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL';
 
 export const httpStatusOf: Record<DsErrorCode, number> = {
   INVALID_JSON: 400,
+  JSON_TOO_DEEP: 400,
   INVALID_REQUEST: 400,
   INVALID_CSR: 400,
   CSR_KEY_NOT_ALLOWED: 400,
@@ -54,6 +57,7 @@ export const httpStatusOf: Record<DsErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

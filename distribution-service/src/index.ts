@@ -1,9 +1,10 @@
 export { createDs, type CreateDsOptions, type Ds } from './http/server.js';
 export { DEFAULT_CONFIG, resolveConfig, type DsConfig } from './config.js';
 export { openSqliteRepository, SqliteRepository } from './store/sqlite/sqlite-repository.js';
+export { openPostgresRepository, PostgresRepository } from './store/postgres/postgres-repository.js';
 export type * from './store/repository.js';
 export { generateRootCa, loadOrCreateCa, type RootCa } from './ca/root-ca.js';
-export { stringToSign } from './auth/signature.js';
+export { stringToSign } from '@cardlink/ds-protocol';
 export { DsError, type DsErrorCode } from './errors.js';
 export { systemClock, type Clock } from './clock.js';
 export type { ServiceContext } from './services/context.js';

@@ -105,3 +105,25 @@ describe('leaf validity', () => {
     expect(long.notAfter).toBe('2026-02-26T12:00:00.000Z');
   });
 });
+
+describe('CA shared by replicas', () => {
+  it('gives replicas that start together on one data dir the same CA (one wins, the others read it)', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'ds-ca-race-'));
+    try {
+      const { spawn } = await import('node:child_process');
+      const script = join(__dirname, 'support', 'load-ca.mjs');
+      const runs = Array.from({ length: 4 }, () => new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, [script, shared], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`load-ca exited ${code}`))));
+      }));
+      const fingerprints = await Promise.all(runs);
+      expect(fingerprints[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(new Set(fingerprints).size).toBe(1);
+      expect(statSync(join(shared, CA_KEY_FILE)).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+});

@@ -71,18 +71,18 @@ describe('ds user and audit commands', () => {
     const { openSqliteRepository } = await import('../src/store/sqlite/sqlite-repository.js');
     const { verifyPassword } = await import('../src/services/passwords.js');
     const repo = openSqliteRepository(join(dir, 'ds.sqlite'));
-    const alice = (await repo.findUserByEmail('alice@acme.test'))!;
+    const alice = (await repo.users.findUserByEmail('alice@acme.test'))!;
     expect(alice.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(await verifyPassword('a long enough password', alice.passwordHash)).toBe(true);
     expect(await verifyPassword('a long enough password\n', alice.passwordHash)).toBe(false);
 
     writeFileSync(pw, 'another long password');
     expect((await ds('user', 'passwd', '--email', 'alice@acme.test', '--password-file', pw)).code).toBe(0);
-    expect(await verifyPassword('another long password', (await repo.findUserByEmail('alice@acme.test'))!.passwordHash)).toBe(true);
+    expect(await verifyPassword('another long password', (await repo.users.findUserByEmail('alice@acme.test'))!.passwordHash)).toBe(true);
     expect((await ds('user', 'disable', '--email', 'bob@acme.test')).code).toBe(0);
-    expect((await repo.findUserByEmail('bob@acme.test'))!.disabled).toBe(true);
+    expect((await repo.users.findUserByEmail('bob@acme.test'))!.disabled).toBe(true);
     expect((await ds('user', 'remove', '--email', 'bob@acme.test')).code).toBe(0);
-    expect(await repo.findUserByEmail('bob@acme.test')).toBeUndefined();
+    expect(await repo.users.findUserByEmail('bob@acme.test')).toBeUndefined();
     await repo.close();
 
     const audit = JSON.parse((await ds('audit', 'list', '--json')).out) as { actor: string; action: string; target: string }[];

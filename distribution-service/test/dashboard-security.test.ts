@@ -23,7 +23,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const originsOf = async () => (await h.repo.listOrigins()).map((o) => o.origin);
+const originsOf = async () => (await h.repo.applications.listOrigins()).map((o) => o.origin);
 
 async function loggedIn(who: { email: string; password: string } = ADMIN): Promise<DashboardClient> {
   const c = new DashboardClient(h.url);
@@ -213,8 +213,8 @@ describe('roles', () => {
     expect((await c.post('/dashboard/orgs', { _csrf: token, name: 'evil' })).status).toBe(403);
     expect((await c.get('/dashboard/audit')).status).toBe(403);
     expect(await originsOf()).toEqual(before);
-    expect((await h.repo.findApplication((await h.repo.findOrganisation('acme'))!.id, 'shop'))!.name).toBe('Web shop');
-    expect((await h.repo.findOrganisation('acme'))!.dsCycleSeconds).toBeNull();
+    expect((await h.repo.applications.findApplication((await h.repo.applications.findOrganisation('acme'))!.id, 'shop'))!.name).toBe('Web shop');
+    expect((await h.repo.applications.findOrganisation('acme'))!.dsCycleSeconds).toBeNull();
   });
 
   it('confines a user limited to one organisation to it', async () => {

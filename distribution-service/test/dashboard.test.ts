@@ -27,7 +27,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const org = async () => (await h.repo.findOrganisation('acme'))!;
+const org = async () => (await h.repo.applications.findOrganisation('acme'))!;
 
 async function sync(device: TestDevice, extra: Record<string, unknown> = {}) {
   const r = await signedSync(h, device, syncBody(device, extra));
@@ -65,7 +65,7 @@ describe('applications and origins', () => {
       expect(r.text, origin).toContain(message);
       expect(r.text, origin).toContain('aria-invalid="true"');
     }
-    const list = async () => (await h.repo.listOrigins((await org()).id)).filter((o) => o.label === 'bank').map((o) => o.origin);
+    const list = async () => (await h.repo.applications.listOrigins((await org()).id)).filter((o) => o.label === 'bank').map((o) => o.origin);
     expect(await list()).toEqual(['http://localhost:8080', 'https://*.cdn.example.com', 'https://bank.example.com']);
     const page = await admin.get(base);
     expect(page.text).toContain('<code>https://bank.example.com</code>');
@@ -81,11 +81,28 @@ describe('applications and origins', () => {
     const renamed = await admin.get('/dashboard/orgs/acme/apps/retail-bank');
     expect(renamed.text).toContain('Bank (retail)');
     // the origins follow the application and connectors see the new label
-    expect((await h.repo.listOrigins((await org()).id)).filter((o) => o.label === 'retail-bank').map((o) => o.origin)).toEqual([
+    expect((await h.repo.applications.listOrigins((await org()).id)).filter((o) => o.label === 'retail-bank').map((o) => o.origin)).toEqual([
       'http://localhost:8080',
       'https://bank.example.com',
     ]);
     expect((await admin.submit('/dashboard/orgs/acme/apps/retail-bank', '/dashboard/orgs/acme/apps/retail-bank/label', { label: 'shop' })).status).toBe(409);
+
+    // PIN entry and consent: the connector page by default; changed here, sent with the origins.
+    const app = '/dashboard/orgs/acme/apps/retail-bank';
+    const setting = (text: string, name: string) => new RegExp(`data-setting="${name}">([^<]*)<`).exec(text)?.[1];
+    const shown = (await admin.get(app)).text;
+    expect(setting(shown, 'pinEntry')).toBe('the connector page');
+    expect(setting(shown, 'consent')).toBe('not asked');
+    const before = (await org()).corsVersion;
+    const saved = await admin.submit(app, `${app}/user-steps`, { pinEntry: 'HOST_PAGE', consent: 'ONCE_PER_ORIGIN', pinReuseMinutes: '3' });
+    expect(saved.location).toBe(`${app}?done=app-settings`);
+    const after = (await admin.get(saved.location!)).text;
+    expect(after).toContain('Connector page settings saved');
+    expect([setting(after, 'pinEntry'), setting(after, 'consent'), setting(after, 'pinReuseMinutes')]).toEqual(['the host page (legacy)', 'asked once per origin on each machine', '3 min']);
+    expect((await org()).corsVersion).toBeGreaterThan(before);
+    const bad = await admin.submit(app, `${app}/user-steps`, { pinEntry: 'HOST_PAGE', consent: 'ALWAYS', pinReuseMinutes: '3' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('consent is one of OFF, ONCE_PER_ORIGIN, EVERY_SESSION');
   });
 
   it('lets an admin of every organisation create organisations and see the users', async () => {
@@ -105,7 +122,7 @@ describe('applications and origins', () => {
   it('keeps an audit log of who changed which origin, application and configuration, CLI changes included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-audit-'));
     try {
-      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', join(h.dir, 'ds.sqlite')], {
+      const code = await runCli(['origin', 'add', '--org', 'acme', '--label', 'shop', 'https://cli.example.com', '--db', h.dbArg], {
         out: () => undefined,
         err: () => undefined,
       });
@@ -142,7 +159,7 @@ describe('connectors and the origin list', () => {
     b = await register(h);
     let o = await org();
     // registration hands out the current list
-    expect(await h.repo.findDevice(a.id)).toMatchObject({ corsVersionSent: o.corsVersion, configVersionSent: o.configVersion, corsVersionReported: null });
+    expect(await h.repo.devices.findDevice(a.id)).toMatchObject({ corsVersionSent: o.corsVersion, configVersionSent: o.configVersion, corsVersionReported: null });
     let page = await admin.get(APP);
     expect(page.text).toContain(`<strong>2 of 2</strong> connectors got it`);
 
@@ -153,13 +170,14 @@ describe('connectors and the origin list', () => {
     expect(page.text).toContain('<strong>0 of 2</strong> connectors got it');
     const answer = await sync(a, { corsVersion: o.corsVersion - 1 });
     expect(answer.cors.version).toBe(o.corsVersion);
-    expect(await h.repo.findDevice(a.id)).toMatchObject({ corsVersionReported: o.corsVersion - 1, corsVersionSent: o.corsVersion });
+    expect(await h.repo.devices.findDevice(a.id)).toMatchObject({ corsVersionReported: o.corsVersion - 1, corsVersionSent: o.corsVersion });
     page = await admin.get(APP);
     expect(page.text).toContain('<strong>1 of 2</strong> connectors got it');
     const rows = tableCells(page.text, 'app-devices').slice(1);
     const rowOf = (d: TestDevice) => rows.find((r) => d.id.startsWith(r[0]!))!;
-    expect(rowOf(a).slice(3)).toEqual([`v${o.corsVersion}`, 'yes']);
-    expect(rowOf(b).slice(3)).toEqual([`v${o.corsVersion - 1}`, 'no, at its next sync']);
+    expect(rowOf(a).slice(3, 5)).toEqual([`v${o.corsVersion}`, 'yes']);
+    expect(rowOf(b).slice(3, 5)).toEqual([`v${o.corsVersion - 1}`, 'no, at its next sync']);
+    expect(rowOf(b)[5]).toMatch(/UTCin 8 h$/); // synced just now, at the DS default cycle
     await sync(b, { corsVersion: o.corsVersion - 1 });
     expect((await admin.get(APP)).text).toContain('<strong>2 of 2</strong> connectors got it');
   });
@@ -176,7 +194,7 @@ describe('connectors and the origin list', () => {
     // an override of 10 min reaches a at its next sync; b still runs on 8 h
     await admin.submit('/dashboard/orgs/acme/config', '/dashboard/orgs/acme/config', { cycle: '600', logLevel: '' });
     await sync(a, { lastError: 'PCSC_UNAVAILABLE: pcscd is not running', version: '0.2.0' });
-    expect((await h.repo.findDevice(a.id))!.nextSyncAfterSeconds).toBe(600);
+    expect((await h.repo.devices.findDevice(a.id))!.nextSyncAfterSeconds).toBe(600);
     h.clock.advance(600 + 600); // cycle + grace: still online
     expect(await statusOf(a)).toBe('online');
     h.clock.advance(1);
@@ -262,13 +280,20 @@ describe('billing reports', () => {
     });
   });
 
-  const HEADER = ['period', 'label', 'tag', 'IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT', 'total'];
+  const HEADER = ['period', 'label', 'tag', 'IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'PIN_CHANGE', 'CONSENT', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT', 'total'];
 
-  /** The report page's table and its CSV, which must be identical. */
-  async function report(query: string, as: DashboardClient = admin): Promise<{ table: string[][]; total: string; text: string }> {
+  /**
+   * The report page's table and its CSV, which must be identical but for the headings: the page
+   * shows readable ones (`headings`), the CSV keeps the columns' machine names (`table[0]`).
+   */
+  async function report(query: string, as: DashboardClient = admin): Promise<{ table: string[][]; headings: string[]; total: string; text: string }> {
     const page = await as.get(`${REPORTS}?${query}`);
     expect(page.status).toBe(200);
-    const table = page.text.includes('id="report-table"') ? tableCells(page.text, 'report-table') : [];
+    const shown = page.text.includes('id="report-table"') ? tableCells(page.text, 'report-table') : [];
+    const headings = shown[0] ?? [];
+    const columns = [...page.text.matchAll(/<th scope="col" data-column="([^"]+)"/g)].map((m) => m[1]!);
+    expect(columns).toHaveLength(headings.length);
+    const table = shown.length ? [columns, ...shown.slice(1)] : [];
     const csv = await as.get(`${REPORTS}.csv?${query}`);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -279,48 +304,58 @@ describe('billing reports', () => {
     // the page's CSV link asks for exactly this report
     const link = /id="csv-link" href="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
     expect(parseCsv((await as.get(link)).text)).toEqual(rows);
-    return { table, total: /id="report-total">(\d+)</.exec(page.text)![1]!, text: page.text };
+    return { table, headings, total: /id="report-total">(\d+)</.exec(page.text)![1]!, text: page.text };
   }
 
   it('counts transactions per month, label and tag, one column per use case; a missing tag is its own row', async () => {
     const r = await report('submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1');
     expect(r.table).toEqual([
       HEADER,
-      ['2025-10', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '1'],
-      ['2025-10', 'shop', 'checkout', '0', '0', '2', '1', '0', '0', '0', '3'],
-      ['2025-11', 'bank', '', '0', '0', '0', '0', '0', '0', '1', '1'],
-      ['2025-11', 'bank', 'loan', '0', '3', '0', '0', '0', '0', '0', '3'],
-      ['2025-11', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '1'],
-      ['2025-11', 'shop', 'Checkout', '0', '0', '1', '0', '0', '0', '0', '1'],
-      ['2025-11', 'shop', 'checkout', '0', '0', '3', '0', '0', '0', '0', '3'],
+      ['2025-10', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-10', 'shop', 'checkout', '0', '0', '2', '1', '0', '0', '0', '0', '0', '3'],
+      ['2025-11', 'bank', '', '0', '0', '0', '0', '0', '0', '0', '0', '1', '1'],
+      ['2025-11', 'bank', 'loan', '0', '3', '0', '0', '0', '0', '0', '0', '0', '3'],
+      ['2025-11', 'shop', '', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-11', 'shop', 'Checkout', '0', '0', '1', '0', '0', '0', '0', '0', '0', '1'],
+      ['2025-11', 'shop', 'checkout', '0', '0', '3', '0', '0', '0', '0', '0', '0', '3'],
     ]);
     expect(r.total).toBe('13');
+    // the page reads as words; the CSV above kept the machine names
+    expect(r.headings).toEqual(['Period', 'Label', 'Tag', 'Identity read', 'Authentication', 'Signature', 'PIN verification', 'PIN change', 'Consent', 'File download', 'File upload', 'File print', 'Total']);
     // the chart: one bar segment per (month, use case) with a count
     expect(r.text).toContain('<figure class="chart" id="report-chart">');
     expect([...r.text.matchAll(/<rect class="bar"[^>]*><title>([^<]+)<\/title>/g)].map((m) => m[1])).toEqual([
-      '2025-10 IDENTITY_READ: 1',
-      '2025-10 SIGNATURE: 2',
-      '2025-10 PIN_VERIFICATION: 1',
-      '2025-11 IDENTITY_READ: 1',
-      '2025-11 AUTHENTICATION: 3',
-      '2025-11 SIGNATURE: 4',
-      '2025-11 FILE_PRINT: 1',
+      '2025-10 Identity read: 1',
+      '2025-10 Signature: 2',
+      '2025-10 PIN verification: 1',
+      '2025-11 Identity read: 1',
+      '2025-11 Authentication: 3',
+      '2025-11 Signature: 4',
+      '2025-11 File print: 1',
     ]);
   });
 
   it('groups by label only, or over the whole range, filters by label and by success', async () => {
     expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range&byLabel=1')).table).toEqual([
       ['period', 'label', ...HEADER.slice(3)],
-      ['2025-10-01/2025-11-30', 'bank', '0', '3', '0', '0', '0', '0', '1', '4'],
-      ['2025-10-01/2025-11-30', 'shop', '2', '0', '6', '1', '0', '0', '0', '9'],
+      ['2025-10-01/2025-11-30', 'bank', '0', '3', '0', '0', '0', '0', '0', '0', '1', '4'],
+      ['2025-10-01/2025-11-30', 'shop', '2', '0', '6', '1', '0', '0', '0', '0', '0', '9'],
     ]);
     const bank = await report('submitted=1&from=2025-10&to=2025-11&period=month&byLabel=1&byTag=1&label=bank');
     expect(bank.table.slice(1).map((r) => r.slice(0, 3))).toEqual([['2025-11', 'bank', ''], ['2025-11', 'bank', 'loan']]);
     expect(bank.total).toBe('4');
-    expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range&okOnly=1')).total).toBe('12');
+    const okOnly = await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range&okOnly=1');
+    expect(okOnly.total).toBe('12');
+    expect(okOnly.text).toContain('(successful only).');
+    expect((await report('submitted=1&from=2025-10-01&to=2025-11-30&period=range')).text).toContain('(failed operations included).');
+    // not submitted yet (a link, a fresh page): successful only, said on the page and ticked
+    const fresh = await report('from=2025-10-01&to=2025-11-30&period=range');
+    expect(fresh.total).toBe('12');
+    expect(fresh.text).toContain('name="okOnly" value="1" checked> successful only (default)');
+    expect(fresh.text).toContain('Only successful operations count by default');
     // day by day, one day
     expect((await report('submitted=1&from=2025-11-30&to=2025-11-30&period=day&byLabel=1&byTag=1')).table.slice(1)).toEqual([
-      ['2025-11-30', 'bank', '', '0', '0', '0', '0', '0', '0', '1', '1'],
+      ['2025-11-30', 'bank', '', '0', '0', '0', '0', '0', '0', '0', '0', '1', '1'],
     ]);
     // the boundaries are whole UTC days: 2025-09-30T23:59:59.999Z and 2025-12-01T00:00:00Z stay out
     expect((await report('submitted=1&from=2025-09-30&to=2025-12-01&period=range')).total).toBe('15');
@@ -357,14 +392,14 @@ describe('billing reports', () => {
   it('gives the same CSV from the admin command (ds report billing)', async () => {
     let out = '';
     const code = await runCli(
-      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', join(h.dir, 'ds.sqlite')],
+      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', h.dbArg],
       { out: (t) => void (out += t), err: () => undefined },
     );
     expect(code).toBe(0);
     const dashboardCsv = await admin.get(`${REPORTS}.csv?submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1`);
     expect(out).toBe(dashboardCsv.text);
     out = '';
-    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', join(h.dir, 'ds.sqlite')], {
+    await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', h.dbArg], {
       out: (t) => void (out += t),
       err: () => undefined,
     });
@@ -433,7 +468,7 @@ describe('connector versions and update status', () => {
       '1.2.0 mandatory: 1',
     ]);
     const count = (s: string) => new RegExp(`id="count-${s}">(\\d+)<`).exec(page.text)![1];
-    expect([count('up-to-date'), count('offered'), count('failed')]).toEqual(['2', '2', '1']);
+    expect([count('up-to-date'), count('offered'), count('failed'), count('cannot-update')]).toEqual(['1', '2', '1', '1']);
 
     const rows = rowsOf(page.text, 'device-updates');
     expect(rows[0]).toBeDefined();
@@ -445,7 +480,7 @@ describe('connector versions and update status', () => {
     expect(row(devices.mandatory).slice(1, 3)).toEqual(['1.1.0', 'offered']);
     expect(row(devices.mandatory)[3]).toMatch(/^1\.2\.0\d{4}-/);
     expect(row(devices.latest).slice(1, 6)).toEqual(['1.2.0', 'up-to-date', '—', '—', '—']);
-    expect(row(devices.unsupervised).slice(1, 6)).toEqual(['1.1.0', 'up-to-date', '—', '—', '—']);
+    expect(row(devices.unsupervised).slice(1, 6)).toEqual(['1.1.0', 'cannot update (no release key)', '—', '—', '—']);
     // device data is escaped, never markup
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.text).not.toContain('<script>');
@@ -459,7 +494,7 @@ describe('connector versions and update status', () => {
 
   it('has the same figures as ds report versions', async () => {
     let out = '';
-    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', join(h.dir, 'ds.sqlite')], {
+    const code = await runCli(['report', 'versions', '--org', 'globex', '--json', '--db', h.dbArg], {
       out: (t) => void (out += t),
       err: () => undefined,
     });
@@ -474,13 +509,13 @@ describe('connector versions and update status', () => {
     expect(rows.map((r) => r[0])).toEqual(cli.devices.map((d) => d.deviceId));
     for (const [r, d] of rows.map((r, i) => [r, cli.devices[i]!] as const)) {
       expect(r[1]).toBe(d.version);
-      expect(r[2]).toBe(d.status);
+      expect(r[2]).toBe(d.status === 'cannot-update' ? 'cannot update (no release key)' : d.status);
       expect(r[3]!.startsWith(d.offeredVersion ?? '—')).toBe(true);
       expect(r[4]).toBe(d.failed.length ? d.failed.map((f) => f.version).join(', ') : '—');
     }
     // and the CLI's text table says the same
     out = '';
-    await runCli(['report', 'versions', '--org', 'globex', '--db', join(h.dir, 'ds.sqlite')], { out: (t) => void (out += t), err: () => undefined });
+    await runCli(['report', 'versions', '--org', 'globex', '--db', h.dbArg], { out: (t) => void (out += t), err: () => undefined });
     expect(out).toMatch(/1\.1\.0\s+2\s+recommended/);
     expect(out).toContain(`1.1.0: ${REASON}`);
   });
@@ -514,5 +549,101 @@ describe('connector versions and update status', () => {
     const anonymous = await new DashboardClient(h.url).get(VERSIONS);
     expect(anonymous.status).toBe(303);
     expect(anonymous.location).toBe(`/dashboard/login?next=${encodeURIComponent(VERSIONS)}`);
+  });
+});
+
+describe('billing CSV: formula-leading cells (CSV injection)', () => {
+  // An organisation of its own; labels and tags may start with '-', the only formula lead
+  // their character set allows (=, +, @, tab and CR are covered by test/csv.test.ts).
+  const REPORTS = '/dashboard/orgs/initech/reports';
+  const QUERY = 'submitted=1&model=transactions&from=2025-10-01&to=2025-10-31&period=range&byLabel=1&byTag=1';
+
+  beforeAll(async () => {
+    const ctx = h.ds.services;
+    await organisations.createOrganisation(ctx, 'initech');
+    await applications.createApplication(ctx, { org: 'initech', label: '-2-1' });
+    const { token } = await tokens.createInstallToken(ctx, { org: 'initech' });
+    const device = await register(h, newKey('ec'), token);
+    await sync(device, {
+      transactions: [
+        tx({ label: '-2-1', tag: '-1', useCase: 'SIGNATURE', occurredAt: '2025-10-05T10:00:00Z' }),
+        tx({ label: '-2-1', tag: 'plain', useCase: 'SIGNATURE', occurredAt: '2025-10-05T10:00:00Z' }),
+      ],
+    });
+  });
+
+  it('neutralises them with a quote prefix in a quoted field, in the dashboard download and in ds report billing alike', async () => {
+    const csv = await admin.get(`${REPORTS}.csv?${QUERY}`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.split('\r\n');
+    expect(lines[1]).toBe(`2025-10-01/2025-10-31,"'-2-1","'-1",0,0,1,0,0,0,0,0,0,1`);
+    expect(lines[2]).toBe(`2025-10-01/2025-10-31,"'-2-1",plain,0,0,1,0,0,0,0,0,0,1`);
+    // No field of the file starts a formula once parsed.
+    for (const cell of parseCsv(csv.text).flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    // The page itself shows the label as it is.
+    expect((await admin.get(`${REPORTS}?${QUERY}`)).text).toContain('>-2-1<');
+
+    let out = '';
+    const code = await runCli(
+      ['report', 'billing', '--org', 'initech', '--from', '2025-10-01', '--to', '2025-10-31', '--period', 'range', '--by', 'label,tag', '--db', h.dbArg],
+      { out: (t) => void (out += t), err: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(out).toBe(csv.text);
+  });
+});
+
+describe("each device's own cycle, the root and the login page", () => {
+  const FLEET = '/dashboard/orgs/hooli/devices';
+  const cycleOf = async (d: TestDevice) => {
+    const page = await admin.get(FLEET);
+    expect(page.status).toBe(200);
+    return tableCells(page.text, 'devices').find((r) => r[0] === d.id)!.slice(1, 6);
+  };
+
+  it('shows the cycle a connector reported (its --ds.cycle), an override still winning, and judges status by it', async () => {
+    const ctx = h.ds.services;
+    await organisations.createOrganisation(ctx, 'hooli');
+    const { token } = await tokens.createInstallToken(ctx, { org: 'hooli', maxUses: 2 });
+    const fast = await register(h, newKey('ec'), token);
+    const plain = await register(h, newKey('ec'), token);
+    await sync(fast, { cycleSeconds: 300 });
+    await sync(plain);
+    expect((await cycleOf(fast))[4]).toBe('5 min');
+    expect((await cycleOf(plain))[4]).toBe('8 h');
+    // the application page says when each connector will next sync (after an origin change)
+    await applications.createApplication(ctx, { org: 'hooli', label: 'web' });
+    await applications.addOrigin(ctx, { org: 'hooli', label: 'web', origin: 'https://web.initech.example' });
+    const nextSyncOf = async (d: TestDevice) => {
+      const page = await admin.get('/dashboard/orgs/hooli/apps/web');
+      const rows = tableCells(page.text, 'app-devices');
+      expect(rows[0]).toEqual(['Device', 'Status', 'Last contact', 'List held', 'Latest list', 'Next sync']);
+      return rows.find((r) => d.id.startsWith(r[0]!))!.slice(4);
+    };
+    expect(await nextSyncOf(fast)).toEqual(['no, at its next sync', expect.stringMatching(/^\d{4}-\d\d-\d\d .* UTCin 5 min$/)]);
+    expect((await nextSyncOf(plain))[1]).toMatch(/UTCin 8 h$/);
+    const grace = ctx.config.dashboard.fleetGraceSeconds;
+    h.clock.advance(300 + grace + 1);
+    expect((await cycleOf(fast))[0]).toBe('late');
+    expect((await cycleOf(plain))[0]).toBe('online');
+    expect((await nextSyncOf(fast))[1]).toMatch(/^overduedue \d+ min ago$/);
+    // The organisation's override wins on the connector, so it is what the device keeps.
+    await organisations.setOrganisationConfig(ctx, 'hooli', { dsCycleSeconds: 900 });
+    await sync(fast, { cycleSeconds: 300 });
+    expect((await cycleOf(fast)).slice(0, 1).concat((await cycleOf(fast))[4]!)).toEqual(['online', '15 min']);
+    // outside the connector's own bounds: refused like any bad field
+    for (const cycleSeconds of [59, 604_801, 'fast']) {
+      const r = await signedSync(h, fast, syncBody(fast, { cycleSeconds }));
+      expect(r.status, String(cycleSeconds)).toBe(400);
+    }
+  });
+
+  it('sends the DS root to the dashboard, and the login page says how accounts are made', async () => {
+    const root = await new DashboardClient(h.url).get('/');
+    expect(root.status).toBe(302);
+    expect(root.location).toBe('/dashboard/');
+    const login = await new DashboardClient(h.url).get('/dashboard/login');
+    expect(login.text).toMatch(/id="how-accounts">No account\? Accounts are made by the DS's operator/);
+    expect(login.text).toContain('<code>ds user create --email you@example.com --role admin --org ORG --password-file -</code>');
   });
 });

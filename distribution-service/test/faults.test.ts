@@ -15,13 +15,13 @@ describe('fault injection: drop the sync response after commit', () => {
     const batch = [tx(), tx(), tx()];
 
     await expect(signedSync(h, device, syncBody(device, { transactions: batch }))).rejects.toThrow(/fetch failed/);
-    expect(await h.repo.countTransactions(device.id)).toBe(3);
+    expect(await h.repo.transactions.countTransactions(device.id)).toBe(3);
     expect(h.ds.faults.dropped).toBe(1);
 
     const replay = await signedSync(h, device, syncBody(device, { transactions: batch }));
     expect(replay.status).toBe(200);
     expect(replay.body.ack).toEqual(batch.map((t) => t.id));
-    expect(await h.repo.countTransactions(device.id)).toBe(3);
+    expect(await h.repo.transactions.countTransactions(device.id)).toBe(3);
   });
 
   it('a certificate issued in a lost answer is still stored, and the old key keeps working for the retry', async () => {
@@ -35,7 +35,7 @@ describe('fault injection: drop the sync response after commit', () => {
     expect(retry.status).toBe(200);
     expect(retry.body.certificate.pem).toContain('BEGIN CERTIFICATE');
     // The lost certificate is retired by the retry's; the signing one stays: two live.
-    expect(await h.repo.liveCertificates(device.id, new Date(h.clock.now()).toISOString())).toHaveLength(2);
+    expect(await h.repo.devices.liveCertificates(device.id, new Date(h.clock.now()).toISOString())).toHaveLength(2);
     expect((await signedSync(h, device, syncBody(device))).status).toBe(200);
   });
 
@@ -53,7 +53,7 @@ describe('fault injection: drop the sync response after commit', () => {
     await expect(signedSync(h, device, syncBody(device, { transactions: batch }))).rejects.toThrow();
     const third = await signedSync(h, device, syncBody(device, { transactions: batch }));
     expect(third.status).toBe(200);
-    expect(await h.repo.countTransactions()).toBe(1);
+    expect(await h.repo.transactions.countTransactions()).toBe(1);
     expect(((await (await fetch(`${h.url}/v1/test/faults`)).json()) as any).dropped).toBe(2);
     expect((await postJson(`${h.url}/v1/test/faults`, { dropSyncResponsesAfterCommit: -1 })).body.error.code).toBe('INVALID_REQUEST');
   });

@@ -37,10 +37,10 @@ describe('POST /v1/register', () => {
     expect(cert.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
     expect(cert.serialNumber.toLowerCase()).toBe(r.body.serial);
     expect(new Date(cert.validTo).toISOString()).toBe(r.body.notAfter);
-    expect(r.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop' }]);
+    expect(r.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop', pinEntry: 'CONNECTOR_PAGE', consent: 'OFF', pinReuseMinutes: 0 }]);
     expect(r.body.config).toEqual({ version: 0 });
     expect(r.body.nextSyncAfterSeconds).toBe(28_800);
-    const device = await h.repo.findDevice(r.body.deviceId);
+    const device = await h.repo.devices.findDevice(r.body.deviceId);
     expect(device).toMatchObject({ version: '0.1.0', os: 'linux test' });
   });
 
@@ -55,7 +55,7 @@ describe('POST /v1/register', () => {
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('INVALID_TOKEN');
     expect(typeof r.body.error.message).toBe('string');
-    expect(await h.repo.listDevices()).toHaveLength(0);
+    expect(await h.repo.devices.listDevices()).toHaveLength(0);
   });
 
   it('refuses expired and used-up tokens', async () => {
@@ -75,7 +75,7 @@ describe('POST /v1/register', () => {
     await organisations.createOrganisation(h.ds.services, 'globex');
     const t = await tokens.createInstallToken(h.ds.services, { org: 'globex' });
     const d = await register(h, newKey('ec'), t.token);
-    expect((await h.repo.findDevice(d.id))?.orgId).toBe((await h.repo.findOrganisation('globex'))?.id);
+    expect((await h.repo.devices.findDevice(d.id))?.orgId).toBe((await h.repo.applications.findOrganisation('globex'))?.id);
     expect(d.registration.cors.entries).toEqual([]);
   });
 
@@ -86,7 +86,7 @@ describe('POST /v1/register', () => {
     const retry = await register(h, key, limited.token);
     expect(retry.id).toBe(first.id);
     expect(retry.serial).not.toBe(first.serial);
-    expect(await h.repo.listDevices()).toHaveLength(1);
+    expect(await h.repo.devices.listDevices()).toHaveLength(1);
 
     await organisations.createOrganisation(h.ds.services, 'globex');
     const other = await tokens.createInstallToken(h.ds.services, { org: 'globex' });
@@ -109,7 +109,7 @@ describe('POST /v1/register', () => {
     const r = await postJson(`${h.url}/v1/register`, registerBody(h.token, make()));
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe(code);
-    expect(await h.repo.listDevices()).toHaveLength(0);
+    expect(await h.repo.devices.listDevices()).toHaveLength(0);
   });
 
   it('refuses an OpenSSL CSR asking for a public name', async () => {

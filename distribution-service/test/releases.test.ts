@@ -88,7 +88,7 @@ describe('the offer in a sync answer', () => {
     expect(await offered('1.0.0', failed)).toBeUndefined();
     expect(await offered('1.0.0', failed)).toBeUndefined(); // reported again: idempotent
     expect(await offered('1.0.0')).toBeUndefined(); // even once no longer reported
-    const store = await releases.store(h.ds.services);
+    const store = h.ds.services.repo.releases;
     expect(await store.failures(device.id)).toEqual([
       expect.objectContaining({ deviceId: device.id, version: '1.1.0', reason: 'worker exited with code 3 during start' }),
     ]);

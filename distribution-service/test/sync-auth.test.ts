@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey } from './support/csr.js';
-import { freshTimestamp, postJson, register, signHeaders, signedSync, startDs, syncBody, tx, type Harness, type TestDevice } from './support/harness.js';
+import { freshTimestamp, keyIdOf, postJson, register, signHeaders, signedSync, startDs, syncBody, tx, type Harness, type TestDevice } from './support/harness.js';
 
 let h: Harness;
 let device: TestDevice;
@@ -39,11 +39,21 @@ describe('sync authentication (proof of possession)', () => {
   });
 
   it('refuses a signature made with another key (401 AUTH_BAD_SIGNATURE) and stores nothing', async () => {
-    const before = await h.repo.countTransactions();
+    const before = await h.repo.transactions.countTransactions();
     expectCode(await signedSync(h, device, syncBody(device, { transactions: [tx()] }), { key: newKey('ec') }), 401, 'AUTH_BAD_SIGNATURE');
     // Another registered device's key does not work either.
     expectCode(await signedSync(h, device, syncBody(device), { key: rsaDevice.key }), 401, 'AUTH_BAD_SIGNATURE');
-    expect(await h.repo.countTransactions()).toBe(before);
+    expect(await h.repo.transactions.countTransactions()).toBe(before);
+  });
+
+  it('verifies with the key X-Key-Id names; without it (older clients) with the live keys', async () => {
+    expect((await signedSync(h, device, syncBody(device), { keyId: false })).status).toBe(200);
+    expectCode(await signedSync(h, device, syncBody(device), { keyId: 'ABC' }), 401, 'AUTH_MISSING');
+    expectCode(await signedSync(h, device, syncBody(device), { keyId: 'f'.repeat(64) }), 401, 'AUTH_BAD_SIGNATURE');
+    // Another device's key id, even with that device's valid signature: not a key of this device.
+    expectCode(await signedSync(h, device, syncBody(device), { key: rsaDevice.key, keyId: keyIdOf(rsaDevice.key) }), 401, 'AUTH_BAD_SIGNATURE');
+    // The right key id with a signature by another key.
+    expectCode(await signedSync(h, device, syncBody(device), { key: newKey('ec'), keyId: keyIdOf(device.key) }), 401, 'AUTH_BAD_SIGNATURE');
   });
 
   it('refuses a body altered after signing', async () => {

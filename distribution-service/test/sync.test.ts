@@ -20,8 +20,8 @@ describe('sync: transactions', () => {
     const r = await signedSync(h, device, syncBody(device, { transactions: batch, lastError: 'PCSC_UNAVAILABLE' }));
     expect(r.status).toBe(200);
     expect(r.body.ack).toEqual(batch.map((t) => t.id));
-    expect(await h.repo.countTransactions(device.id)).toBe(3);
-    const d = await h.repo.findDevice(device.id);
+    expect(await h.repo.transactions.countTransactions(device.id)).toBe(3);
+    const d = await h.repo.devices.findDevice(device.id);
     expect(d).toMatchObject({ version: '0.1.0', os: 'linux test', uptimeSeconds: 42, lastError: 'PCSC_UNAVAILABLE', certSerial: device.serial });
     expect(d?.certNotAfter).toBe(device.notAfter);
     expect(d?.lastSyncAt).toBe(new Date(h.clock.now()).toISOString());
@@ -34,7 +34,7 @@ describe('sync: transactions', () => {
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     expect(again.body.ack).toEqual(batch.map((t) => t.id));
-    expect(await h.repo.countTransactions()).toBe(3);
+    expect(await h.repo.transactions.countTransactions()).toBe(3);
   });
 
   it('keeps the same transaction id of two devices apart', async () => {
@@ -42,7 +42,7 @@ describe('sync: transactions', () => {
     const shared = tx();
     await signedSync(h, device, syncBody(device, { transactions: [shared] }));
     await signedSync(h, other, syncBody(other, { transactions: [shared] }));
-    expect(await h.repo.countTransactions()).toBe(2);
+    expect(await h.repo.transactions.countTransactions()).toBe(2);
   });
 
   it('refuses more than 1000 transactions with 413 BATCH_TOO_LARGE and stores none', async () => {
@@ -51,10 +51,10 @@ describe('sync: transactions', () => {
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('BATCH_TOO_LARGE');
     expect(r.body.error.details.max).toBe(1000);
-    expect(await h.repo.countTransactions()).toBe(0);
+    expect(await h.repo.transactions.countTransactions()).toBe(0);
     const ok = await signedSync(h, device, syncBody(device, { transactions: batch.slice(0, 1000) }));
     expect(ok.status).toBe(200);
-    expect(await h.repo.countTransactions()).toBe(1000);
+    expect(await h.repo.transactions.countTransactions()).toBe(1000);
   });
 
   it.each([
@@ -74,7 +74,7 @@ describe('sync: transactions', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('INVALID_REQUEST');
     expect(r.body.error.message).toContain(mentions);
-    expect(await h.repo.countTransactions()).toBe(0);
+    expect(await h.repo.transactions.countTransactions()).toBe(0);
   });
 
   it('rejects a signed body that is not JSON with 400 INVALID_JSON', async () => {
@@ -86,15 +86,18 @@ describe('sync: transactions', () => {
   it('normalises occurredAt to UTC', async () => {
     const t = tx({ occurredAt: '2025-11-28T23:30:00+02:00' });
     await signedSync(h, device, syncBody(device, { transactions: [t] }));
-    const rows = await h.repo.transactionReport({ orgId: (await h.repo.findOrganisation('acme'))!.id, by: ['day'] });
+    const rows = await h.repo.transactions.transactionReport({ orgId: (await h.repo.applications.findOrganisation('acme'))!.id, by: ['day'] });
     expect(rows).toEqual([{ day: '2025-11-28', count: 1 }]);
   });
 });
 
+/** What a new application asks of the user: the PIN on the connector page, no consent step, no reuse. */
+const DEFAULTS = { pinEntry: 'CONNECTOR_PAGE', consent: 'OFF', pinReuseMinutes: 0 };
+
 describe('sync: CORS and configuration', () => {
   it('sends the full list when versions differ and { unchanged } when the device is current', async () => {
     const first = await signedSync(h, device, syncBody(device));
-    expect(first.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop' }]);
+    expect(first.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop', ...DEFAULTS }]);
     const v = first.body.cors.version;
     expect(device.registration.cors.version).toBe(v);
 
@@ -105,14 +108,28 @@ describe('sync: CORS and configuration', () => {
     const changed = await signedSync(h, device, syncBody(device, { corsVersion: v }));
     expect(changed.body.cors.version).toBeGreaterThan(v);
     expect(changed.body.cors.entries).toEqual([
-      { origin: 'https://*.shop.example.com', label: 'shop' },
-      { origin: 'https://shop.example.com', label: 'shop' },
+      { origin: 'https://*.shop.example.com', label: 'shop', ...DEFAULTS },
+      { origin: 'https://shop.example.com', label: 'shop', ...DEFAULTS },
     ]);
 
     await applications.removeOrigin(h.ds.services, { org: 'acme', label: 'shop', origin: 'https://shop.example.com' });
     const removed = await signedSync(h, device, syncBody(device, { corsVersion: changed.body.cors.version }));
     expect(removed.body.cors.version).toBeGreaterThan(changed.body.cors.version);
-    expect(removed.body.cors.entries).toEqual([{ origin: 'https://*.shop.example.com', label: 'shop' }]);
+    expect(removed.body.cors.entries).toEqual([{ origin: 'https://*.shop.example.com', label: 'shop', ...DEFAULTS }]);
+  });
+
+  it("sends each origin with its application's PIN-entry and consent settings; a change moves the version", async () => {
+    const v = (await signedSync(h, device, syncBody(device))).body.cors.version;
+    await applications.setApplicationSettings(h.ds.services, { org: 'acme', label: 'shop', pinEntry: 'HOST_PAGE', consent: 'ONCE_PER_ORIGIN', pinReuseMinutes: 5 });
+    const changed = await signedSync(h, device, syncBody(device, { corsVersion: v }));
+    expect(changed.body.cors.version).toBeGreaterThan(v);
+    expect(changed.body.cors.entries).toEqual([{ origin: 'https://shop.example.com', label: 'shop', pinEntry: 'HOST_PAGE', consent: 'ONCE_PER_ORIGIN', pinReuseMinutes: 5 }]);
+    // The same settings again change nothing.
+    await applications.setApplicationSettings(h.ds.services, { org: 'acme', label: 'shop', pinEntry: 'HOST_PAGE' });
+    expect((await signedSync(h, device, syncBody(device, { corsVersion: changed.body.cors.version }))).body.cors).toEqual({ version: changed.body.cors.version, unchanged: true });
+    for (const bad of [{ pinEntry: 'PAGE' }, { consent: 'ALWAYS' }, { pinReuseMinutes: -1 }, { pinReuseMinutes: 1441 }, { pinReuseMinutes: 1.5 }]) {
+      await expect(applications.setApplicationSettings(h.ds.services, { org: 'acme', label: 'shop', ...bad })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
   });
 
   it('delivers organisation overrides (cycle, log level) and uses the cycle as the next-sync hint', async () => {
@@ -139,7 +156,7 @@ describe('sync: certificate renewal', () => {
     expect(early.body.certificate).toBeUndefined();
     expect(early.body.certificateError.code).toBe('RENEWAL_NOT_DUE');
     expect(early.body.ack).toHaveLength(1);
-    expect(await h.repo.countTransactions()).toBe(1);
+    expect(await h.repo.transactions.countTransactions()).toBe(1);
     // 90-day certificate: the window opens at day 60 (a device clock ahead may be 300 s early).
     h.clock.advance(60 * 24 * 3600 - 301);
     expect((await signedSync(h, device, syncBody(device, { csr: buildCsr(newKey('ec')) }))).body.certificateError.code).toBe('RENEWAL_NOT_DUE');
@@ -169,7 +186,7 @@ describe('sync: certificate renewal', () => {
     const other = newKey('ec');
     const again = await signedSync(h, device, syncBody(device, { csr: buildCsr(other) }));
     const third: TestDevice = { ...device, key: other, serial: again.body.certificate.serial, notAfter: again.body.certificate.notAfter };
-    expect((await h.repo.liveCertificates(device.id, new Date(h.clock.now()).toISOString())).map((c) => c.serial).sort()).toEqual(
+    expect((await h.repo.devices.liveCertificates(device.id, new Date(h.clock.now()).toISOString())).map((c) => c.serial).sort()).toEqual(
       [device.serial, third.serial].sort(),
     );
     const retired = await signedSync(h, renewed, syncBody(renewed));
@@ -194,7 +211,7 @@ describe('sync: certificate renewal', () => {
     expect(r.body.certificate).toBeUndefined();
     expect(r.body.certificateError.code).toBe('CSR_KEY_REUSED');
     expect(r.body.ack).toHaveLength(1);
-    expect(await h.repo.countTransactions()).toBe(1);
+    expect(await h.repo.transactions.countTransactions()).toBe(1);
   });
 
   it.each([

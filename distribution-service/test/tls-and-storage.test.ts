@@ -57,23 +57,28 @@ describe('SQLite storage', () => {
     }
     db.close();
     const repo = openSqliteRepository(file);
-    expect((await repo.liveCertificates('d1', '2025-06-01T00:00:00.000Z')).map((c) => c.serial)).toEqual(['s5', 's4']);
+    expect((await repo.devices.liveCertificates('d1', '2025-06-01T00:00:00.000Z')).map((c) => c.serial)).toEqual(['s5', 's4']);
     await repo.close();
   });
 
   it('applies numbered migrations once and records them', async () => {
     const file = join(dir, 'migrate.sqlite');
     const first = openSqliteRepository(file);
-    await first.createOrganisation({ id: 'o1', name: 'acme', createdAt: '2025-01-01T00:00:00.000Z' });
+    await first.applications.createOrganisation({ id: 'o1', name: 'acme', createdAt: '2025-01-01T00:00:00.000Z' });
     await first.close();
     const again = openSqliteRepository(file, { backgroundCheckpoint: true });
-    expect(again.db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'dashboard' },
       { version: 3, name: 'certificate-retirement' },
+      { version: 4, name: 'seen-requests' },
+      { version: 5, name: 'device-can-update' },
+      { version: 6, name: 'application-user-steps' },
     ]);
-    expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect((await again.findOrganisation('acme'))?.id).toBe('o1');
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+    expect((await again.applications.findOrganisation('acme'))?.id).toBe('o1');
     await again.close();
   });
 
@@ -87,15 +92,16 @@ describe('SQLite storage', () => {
     db.prepare("INSERT INTO devices (id, org_id, registered_at, version, os, last_sync_at) VALUES ('d1', 'o1', '2025-01-01T00:00:00.000Z', '0.1.0', 'linux', '2025-01-02T00:00:00.000Z')").run();
     db.close();
     const repo = openSqliteRepository(file);
-    expect(await repo.findDevice('d1')).toMatchObject({
+    expect(await repo.devices.findDevice('d1')).toMatchObject({
       version: '0.1.0',
       lastSyncAt: '2025-01-02T00:00:00.000Z',
       corsVersionReported: null,
       corsVersionSent: null,
       configVersionSent: null,
       nextSyncAfterSeconds: null,
+      canUpdate: null, // unknown until its next sync says
     });
-    expect(await repo.listUsers()).toEqual([]);
+    expect(await repo.users.listUsers()).toEqual([]);
     await repo.close();
   });
 });

@@ -3,11 +3,7 @@
 // check as a plugin, nothing else. What our yoga pipeline's plugin list costs on top of it.
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-// graphql-yoga is the connector's dependency: resolved from there.
-const require = createRequire(new URL('../../connector/package.json', import.meta.url));
-const { createYoga, createSchema } = require('graphql-yoga');
+import { createYoga, createSchema } from 'graphql-yoga';
 
 const [keyFile, certFile, bodiesFile, origin] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));

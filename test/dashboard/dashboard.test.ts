@@ -94,12 +94,14 @@ async function freshSync(t: TestConnector): Promise<void> {
   await t.c.ds!.scheduler.syncNow();
 }
 
-async function startConnector(): Promise<TestConnector> {
+/** A connector of the DS; `cycle`: started with that explicit `--ds.cycle`. */
+async function startConnector(cycle?: number): Promise<TestConnector> {
   const t = await startTestConnector({
     origins: [],
     dsUrl,
     dsToken: token,
-    dsCycleSeconds: 3600,
+    dsCycleSeconds: cycle ?? 3600,
+    dsCycleExplicit: cycle !== undefined,
     dsInitialDelayMaxSeconds: 0,
     virtualCard: '1.7',
     logLevel: 'warn',
@@ -157,8 +159,8 @@ beforeAll(async () => {
   dsUrl = await ds.listen();
   const ctx = ds.services;
   await organisations.createOrganisation(ctx, 'acme');
-  await applications.createApplication(ctx, { org: 'acme', label: 'shop', name: 'Web shop' });
-  await applications.createApplication(ctx, { org: 'acme', label: 'bank', name: 'Online bank' });
+  await applications.createApplication(ctx, { org: 'acme', label: 'shop', name: 'Web shop', pinEntry: 'HOST_PAGE' }); // legacy: its pages send the PIN
+  await applications.createApplication(ctx, { org: 'acme', label: 'bank', name: 'Online bank', pinEntry: 'HOST_PAGE' });
   await applications.addOrigin(ctx, { org: 'acme', label: 'bank', origin: BANK });
   await users.createUser(ctx, { email: ADMIN.email, role: 'admin', password: ADMIN.password });
   await users.createUser(ctx, { email: BUSINESS.email, role: 'business', password: BUSINESS.password });
@@ -198,7 +200,7 @@ describe('origins from the dashboard reach the connector', () => {
     await dash.getByLabel(/Add origin/).fill(pageOrigin);
     await dash.getByRole('button', { name: 'Add origin' }).click();
     await expect.poll(() => dash.getByRole('status').textContent()).toBe('Origin added. Connectors allow it after their next sync.');
-    await expect.poll(() => dash.locator('#origins + table').textContent()).toContain(pageOrigin);
+    await expect.poll(() => dash.locator('#origins-table').textContent()).toContain(pageOrigin);
     await expect.poll(() => dash.locator('#connectors + p').textContent()).toContain('0 of 1');
 
     // nothing changes on the connector before it syncs
@@ -250,7 +252,7 @@ describe('origins from the dashboard reach the connector', () => {
 describe('billing reports from real connector transactions', () => {
   it('counts per label, tag and use case (transaction model) and distinct devices (install model); the CSV equals the table; charts render', async () => {
     await applications.addOrigin(ds.services, { org: 'acme', label: 'shop', origin: pageOrigin });
-    b = await startConnector();
+    b = await startConnector(600);
     await freshSync(a);
     await freshSync(b);
 
@@ -290,10 +292,10 @@ describe('billing reports from real connector transactions', () => {
     expect(b.c.services.transactions.pendingCount()).toBe(0);
 
     // what the connectors recorded, grouped as the report groups it
-    type Local = { use_case: string; label: string; tag: string | null; occurred_at: string };
-    const local = [a, b].flatMap((t) => t.c.db.prepare('SELECT use_case, label, tag, occurred_at FROM transactions').all() as Local[]);
+    type Local = { use_case: string; label: string; tag: string | null; occurred_at: string; result: string };
+    const local = [a, b].flatMap((t) => t.c.db.prepare('SELECT use_case, label, tag, occurred_at, result FROM transactions').all() as Local[]);
     expect(local).toHaveLength(7);
-    const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
+    const USE_CASES = ['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'PIN_CHANGE', 'CONSENT', 'FILE_DOWNLOAD', 'FILE_UPLOAD', 'FILE_PRINT'];
     const expected = new Map<string, number[]>();
     for (const t of local) {
       const key = JSON.stringify([t.occurred_at.slice(0, 7), t.label, t.tag ?? '']);
@@ -308,10 +310,10 @@ describe('billing reports from real connector transactions', () => {
     const month = local[0]!.occurred_at.slice(0, 7);
     if (local.every((t) => t.occurred_at.startsWith(month))) {
       expect(expectedRows).toEqual([
-        [month, 'bank', '', '0', '0', '0', '2', '0', '0', '0', '2'],
-        [month, 'bank', 'loan', '1', '0', '0', '0', '0', '0', '0', '1'],
-        [month, 'shop', '', '0', '0', '0', '1', '0', '0', '0', '1'],
-        [month, 'shop', 'checkout', '1', '0', '0', '2', '0', '0', '0', '3'],
+        [month, 'bank', '', '0', '0', '0', '2', '0', '0', '0', '0', '0', '2'],
+        [month, 'bank', 'loan', '1', '0', '0', '0', '0', '0', '0', '0', '0', '1'],
+        [month, 'shop', '', '0', '0', '0', '1', '0', '0', '0', '0', '0', '1'],
+        [month, 'shop', 'checkout', '1', '0', '0', '2', '0', '0', '0', '0', '0', '3'],
       ]);
     }
 
@@ -326,10 +328,20 @@ describe('billing reports from real connector transactions', () => {
     await page.getByLabel('Per', { exact: true }).selectOption('month');
     await page.getByRole('checkbox', { name: 'label', exact: true }).check();
     await page.getByRole('checkbox', { name: 'tag', exact: true }).check();
+    // successful only by default, and the page says so: the five failed PIN checks do not count
+    expect(await page.getByRole('checkbox', { name: /successful only/ }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.locator('#report-total').textContent()).toBe(String(local.filter((t) => t.result === 'OK').length));
+    expect(await page.getByRole('status').textContent()).toContain('(successful only)');
+    await page.getByRole('checkbox', { name: /successful only/ }).uncheck();
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('(failed operations included)');
 
     const table = await tableText(page, '#report-table');
-    expect(table[0]).toEqual(['period', 'label', 'tag', ...USE_CASES, 'total']);
+    const READABLE = ['Identity read', 'Authentication', 'Signature', 'PIN verification', 'PIN change', 'Consent', 'File download', 'File upload', 'File print'];
+    expect(table[0]).toEqual(['Period', 'Label', 'Tag', ...READABLE, 'Total']);
+    const columns = await page.$$eval('#report-table thead th', (ths) => ths.map((th) => th.getAttribute('data-column')));
+    expect(columns).toEqual(['period', 'label', 'tag', ...USE_CASES, 'total']);
     expect(table.slice(1)).toEqual(expectedRows);
     await expect.poll(() => page.locator('#report-total').textContent()).toBe('7');
     // the row without a tag is shown as "(no tag)" on screen, an empty cell in the data
@@ -339,13 +351,14 @@ describe('billing reports from real connector transactions', () => {
     const href = await page.locator('#csv-link').getAttribute('href');
     const csv = await page.request.get(new URL(href!, dsUrl).toString());
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
-    expect(parseCsv(await csv.text())).toEqual(table);
+    // (with the columns' machine names: the CSV is for scripts and spreadsheets)
+    expect(parseCsv(await csv.text())).toEqual([columns, ...table.slice(1)]);
 
     // the chart: one bar segment per (period, use case) with transactions, titled with its count
     const bars = page.locator('#report-chart rect.bar');
     expect(await bars.count()).toBe(new Set(local.map((t) => `${t.occurred_at.slice(0, 7)} ${t.use_case}`)).size);
     const titles = await page.$$eval('#report-chart rect.bar title', (ts) => ts.map((t) => t.textContent));
-    expect(titles).toContain(`${month} PIN_VERIFICATION: ${local.filter((t) => t.use_case === 'PIN_VERIFICATION' && t.occurred_at.startsWith(month)).length}`);
+    expect(titles).toContain(`${month} PIN verification: ${local.filter((t) => t.use_case === 'PIN_VERIFICATION' && t.occurred_at.startsWith(month)).length}`);
     const box = await page.locator('#report-chart > svg').boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.height).toBeGreaterThan(100);
@@ -357,7 +370,7 @@ describe('billing reports from real connector transactions', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     const installs = await tableText(page, '#report-table');
     const devicesPer = (label: string) => String(new Set([a, b!].filter((t) => (t.c.db.prepare('SELECT 1 FROM transactions WHERE label = ?').all(label) as unknown[]).length > 0)).size);
-    expect(installs[0]).toEqual(['period', 'label', 'active_devices']);
+    expect(installs[0]).toEqual(['Period', 'Label', 'Active devices']);
     if (local.every((t) => t.occurred_at.startsWith(month))) {
       expect(installs.slice(1)).toEqual([
         [month, 'bank', devicesPer('bank')],
@@ -367,7 +380,7 @@ describe('billing reports from real connector transactions', () => {
     }
     await expect.poll(() => page.locator('#report-total').textContent()).toBe('2');
     const installCsv = await page.request.get(new URL((await page.locator('#csv-link').getAttribute('href'))!, dsUrl).toString());
-    expect(parseCsv(await installCsv.text())).toEqual(installs);
+    expect(parseCsv(await installCsv.text())).toEqual([['period', 'label', 'active_devices'], ...installs.slice(1)]);
     expect(await page.locator('#report-chart rect.bar').count()).toBe(2); // one bar per label
     await shot(page, 'dashboard-report-installs.png');
 
@@ -375,6 +388,9 @@ describe('billing reports from real connector transactions', () => {
     await page.getByRole('link', { name: 'Fleet' }).click();
     const fleet = await tableText(page, '#devices');
     expect(fleet.slice(1).map((r) => r[0]).sort()).toEqual([a.c.ds!.client.deviceId, b.c.ds!.client.deviceId].sort());
+    // each device's own cycle: a keeps the DS default (1 h), b was started with --ds.cycle 600
+    expect(fleet.find((r) => r[0] === a.c.ds!.client.deviceId)![5]).toBe('60 min');
+    expect(fleet.find((r) => r[0] === b!.c.ds!.client.deviceId)![5]).toBe('10 min');
     for (const row of fleet.slice(1)) {
       expect(row[1]).toBe('online');
       expect(row[6]).toMatch(/in \d+ days/);
@@ -426,7 +442,12 @@ describe('connector versions and update status', () => {
       expect(box!.width).toBeGreaterThan(300);
 
       const updates = await tableText(page, '#device-updates');
-      expect(updates.slice(1).map((r) => [r[0], r[2]])).toEqual(report.devices.map((d) => [d.deviceId, d.status]));
+      const shown = (s: string) => (s === 'cannot-update' ? 'cannot update (no release key)' : s);
+      expect(updates.slice(1).map((r) => [r[0], r[2]])).toEqual(report.devices.map((d) => [d.deviceId, shown(d.status)]));
+      // the two real connectors are not supervised: they cannot take an update
+      expect(report.devices.filter((d) => d.status === 'cannot-update').map((d) => d.deviceId).sort()).toEqual(
+        [a.c.ds!.client.deviceId, b!.c.ds!.client.deviceId].sort(),
+      );
       expect(updates.find((r) => r[0] === failed)!.slice(1, 5)).toEqual(['1.0.0', 'failed', '—', '1.1.0']);
       // nothing on the page changes anything: the only POST form is logout
       expect(await page.locator('form[method="post"]').count()).toBe(1);
@@ -440,6 +461,57 @@ describe('connector versions and update status', () => {
       await page.close();
     } finally {
       await ctxB.close();
+    }
+  });
+});
+
+describe('page widths', () => {
+  const PAGES: [string, string][] = [
+    ['organisations', '/dashboard/'],
+    ['applications', '/dashboard/orgs/acme'],
+    ['application', '/dashboard/orgs/acme/apps/shop'],
+    ['fleet', '/dashboard/orgs/acme/devices'],
+    ['versions', '/dashboard/orgs/acme/versions'],
+    // a fresh report page (successful only, by label and tag), by day: the widest table
+    ['reports', '/dashboard/orgs/acme/reports?period=day'],
+    ['config', '/dashboard/orgs/acme/config'],
+    ['audit', '/dashboard/audit'],
+  ];
+
+  it.each([1280, 390])('every page fits %i px wide: wide tables scroll inside their own box', async (width) => {
+    const ctx = await chrome.browser.newContext({ viewport: { width, height: 900 } });
+    try {
+      // The width of the page, and what sticks out (named in a failure message).
+      const fits = (page: Page) =>
+        page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          inner: innerWidth,
+          out: Array.from(document.querySelectorAll('body *'))
+            .filter((e) => e.getBoundingClientRect().right > innerWidth && !e.closest('.table-scroll'))
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+        }));
+      const loginPage = await ctx.newPage();
+      await loginPage.goto(`${dsUrl}/dashboard/login`);
+      const l = await fits(loginPage);
+      expect(l.scroll, `login: ${l.out.join(', ')}`).toBeLessThanOrEqual(l.inner);
+      await shot(loginPage, `dashboard-login-${width}.png`);
+      const page = await login(ctx, ADMIN);
+      for (const [name, path] of PAGES) {
+        await page.goto(`${dsUrl}${path}`);
+        await page.locator('main h1').first().waitFor();
+        const f = await fits(page);
+        expect(f.scroll, `${name}: ${f.out.join(', ')}`).toBeLessThanOrEqual(f.inner);
+        await shot(page, `dashboard-${name}-${width}.png`);
+      }
+      // The billing table by day, label and tag is wider than a phone: it scrolls inside its box.
+      await page.goto(`${dsUrl}${PAGES.find(([n]) => n === 'reports')![1]}`);
+      const box = await page.locator('#report-table').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth, cls: t.parentElement!.className }));
+      expect(box.cls).toBe('table-scroll');
+      if (width === 390) expect(box.table).toBeGreaterThan(box.box);
+      else expect(box.table).toBeLessThanOrEqual(box.box);
+    } finally {
+      await ctx.close();
     }
   });
 });

@@ -384,7 +384,10 @@ describe('the demo against a connector with an applet 1.8 (ECDSA P-384) card', (
       await p.goto(url(t18, 'authenticate'));
       await expect.poll(() => p.getByLabel('Algorithm').isEnabled()).toBe(true);
       await p.getByLabel('Algorithm').selectOption('ECDSA_SHA384');
-      await p.getByRole('button', { name: 'Authenticate', exact: true }).click(); // PIN already given this session
+      // Every authentication asks for the PIN (issue 14): a legacy application types it again;
+      // without it the SDK would open the connector's page.
+      await p.getByLabel('PIN', { exact: true }).fill(PIN);
+      await p.getByRole('button', { name: 'Authenticate', exact: true }).click();
       const verdict = p.getByTestId('authenticate').getByTestId('verdict');
       await verdict.waitFor();
       expect(await verdict.textContent()).toBe('✓ Authentication valid');

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +39,8 @@ let ca: string;
 let keys: ReturnType<typeof releaseKeys>;
 const builds: Record<string, string> = {};
 
-const deviceId = async () => (await ds.repo.listDevices())[0]!.id;
-const dsFailures = async () => (await releases.store(ds.ds.services)).failures(await deviceId());
+const deviceId = async () => (await ds.repo.devices.listDevices())[0]!.id;
+const dsFailures = async () => ds.repo.releases.failures(await deviceId());
 const publish = (version: string, pkg: Buffer, release = signed(pkg, version, keys.privatePem)) =>
   releases.publishRelease(ds.ds.services, { org: 'acme', release, pkg });
 const info = () => infoRequest(sup.port, ca, ORIGIN, false);
@@ -97,7 +98,12 @@ describe('supervised connector with signed updates', () => {
     // Tampered in storage or on the way: same size, one byte changed.
     const tampered = Buffer.from(pkg);
     tampered[tampered.length - 20] = tampered[tampered.length - 20]! ^ 0xff;
-    ds.repo.db.prepare("UPDATE releases SET package = ? WHERE version = '1.0.5'").run(tampered);
+    const db = new Database(join(ds.dir, 'ds.sqlite'));
+    try {
+      db.prepare("UPDATE releases SET package = ? WHERE version = '1.0.5'").run(tampered);
+    } finally {
+      db.close();
+    }
 
     await syncUntil(async () => (await dsFailures()).length >= 2);
     const failures = await dsFailures();
@@ -198,7 +204,7 @@ describe('supervised connector with signed updates', () => {
     expect(readRuntime(dataDir)?.version).toBe('1.1.0');
     expect(readUpdateState(dataDir)).toMatchObject({ current: '1.1.0', previous: '1.0.0' });
     // The DS sees the new version at the next sync.
-    await syncUntil(async () => (await ds.repo.listDevices())[0]!.version === '1.1.0');
+    await syncUntil(async () => (await ds.repo.devices.listDevices())[0]!.version === '1.1.0');
     const report = await releases.versionReport(ds.ds.services, 'acme');
     expect(report.versions).toEqual([{ version: '1.1.0', devices: 1, release: 'mandatory' }]);
     expect(report.devices[0]).toMatchObject({ version: '1.1.0', status: 'up-to-date' });

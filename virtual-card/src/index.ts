@@ -13,6 +13,7 @@ export {
   type Tamper,
 } from './card/belpic-card.js';
 export { parseApdu, SW, type CommandApdu } from './card/apdu.js';
+export { MisbehaviourPlan, type Misbehaviour, type MisbehaviourMode, type PlannedReply } from './card/misbehaviour.js';
 export { ALGORITHMS_17, ALGORITHMS_18, algorithmsOf, digestInfo, type AlgorithmInfo } from './card/signing.js';
 export {
   ADDRESS_FILE_SIZE,

@@ -6,6 +6,7 @@ import {
   InfoDocument,
   ReaderEventsDocument,
   ReadersDocument,
+  RequestConsentDocument,
   SignDocument,
   TransactionsDocument,
   VerifyPinDocument,
@@ -15,8 +16,10 @@ import {
 } from './generated/graphql.js';
 import { ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fromOperationError, type GraphQLErrorLike } from './errors.js';
 import { createFiles, createPrinting, type Files, type Printing } from './files.js';
+import { registerContext } from './client-context.js';
 import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
+import { TAB_SESSION } from './tab-session.js';
 import type {
   Address,
   BeidCertificates,
@@ -44,6 +47,14 @@ export interface ConnectorOptions {
   tag?: string | null;
   /** The fetch to use (default: the global `fetch`). */
   fetch?: typeof fetch;
+  /** Opens the connector's page (default: `window.open`); returns null when the browser blocks it. */
+  openWindow?: (url: string, name: string, features: string) => WindowLike | null;
+}
+
+/** The part of a popup window the SDK uses. */
+export interface WindowLike {
+  readonly closed: boolean;
+  close(): void;
 }
 
 export interface PinOptions {
@@ -55,14 +66,16 @@ export interface SignRequest extends PinOptions {
   algorithm: Algorithm;
   /** The digest to sign: bytes, or base64. Its length must match the algorithm's hash. */
   hash: Uint8Array | ArrayBuffer | ArrayBufferView | string;
-  /** 4-12 digits. */
-  pin: string;
+  /**
+   * Legacy applications only (PIN entered by the host page): 4-12 digits. Without it the user
+   * types the PIN on the connector's own page, opened as a popup: call from a click.
+   */
+  pin?: string;
+  /** Shown on the connector page as the document being signed (marked as given by the page). */
+  documentName?: string;
 }
 
-export interface AuthenticateRequest extends Omit<SignRequest, 'pin'> {
-  /** Needed for the first authentication of a card session. */
-  pin?: string;
-}
+export type AuthenticateRequest = SignRequest;
 
 export interface TransactionsRange {
   from?: Date | string;
@@ -84,8 +97,10 @@ export interface BeidCard {
   appletVersion(): Promise<string>;
   /** Tries left without spending one, where the card can tell (applet 1.8); null otherwise. */
   pinTriesLeft(): Promise<number | null>;
-  verifyPin(pin: string, opts?: PinOptions): Promise<PinStatus>;
-  changePin(oldPin: string, newPin: string, opts?: PinOptions): Promise<PinStatus>;
+  /** Without `pin`, the user types it on the connector's page (popup: call from a click). */
+  verifyPin(pin?: string, opts?: PinOptions): Promise<PinStatus>;
+  /** Without PINs, the user types both on the connector's page (popup: call from a click). */
+  changePin(oldPin?: string, newPin?: string, opts?: PinOptions): Promise<PinStatus>;
   /** Qualified signature with the non-repudiation key. */
   sign(req: SignRequest): Promise<SignatureResult>;
   /** Signature with the authentication key (e.g. over a challenge's hash). */
@@ -110,6 +125,11 @@ export interface Connector extends Printing {
   /** Usage recorded for this page's application label. */
   transactions(range?: TransactionsRange): Promise<TransactionSummary>;
   beid(readerId: string): BeidCard;
+  /**
+   * Ask the user, on the connector's page (popup: call from a click), to let this application
+   * read the eID card; needed when `info().consentRequired`. Rejects with CONSENT_REFUSED or USER_CANCELLED.
+   */
+  requestConsent(): Promise<void>;
   /** Files in the folders mapped on the user's machine: list, download (page → disk), upload (disk → page). */
   readonly files: Files;
 }
@@ -122,7 +142,32 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   let tag = checkTag(options.tag);
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag } : {});
+  const headers = (): Record<string, string> => (tag ? { 'T1C-Tag': tag, 'T1C-Session': TAB_SESSION } : { 'T1C-Session': TAB_SESSION });
+  const openWindow = options.openWindow ?? ((u: string, n: string, f: string) => globalThis.open?.(u, n, f) ?? null);
+
+  /**
+   * Open the connector's page for a fresh operation id (synchronously, inside the caller's
+   * click), then run the request that claims the id. The user closing the page cancels it.
+   */
+  function onConnectorPage<R>(page: 'pin' | 'consent', request: (operation: string, signal: AbortSignal) => Promise<R>): Promise<R> {
+    const operation = crypto.randomUUID();
+    const popup = openWindow(`${url}/${page}?op=${operation}`, '_blank', 'popup');
+    if (!popup) return Promise.reject(new ConnectorError('POPUP_BLOCKED', 'Popup blocked: call from a click.'));
+    const abort = new AbortController();
+    return new Promise<R>((resolve, reject) => {
+      const watch = setInterval(() => {
+        if (!popup.closed) return;
+        abort.abort();
+        reject(new ConnectorError('USER_CANCELLED', 'Closed by the user.'));
+      }, 250);
+      request(operation, abort.signal)
+        .then(resolve, reject)
+        .finally(() => {
+          clearInterval(watch);
+          if (!popup.closed) popup.close();
+        });
+    });
+  }
   // Asked only after a fetch rejected: does a no-cors request get any answer?
   const probe = () =>
     doFetch(endpoint, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout?.(5000) }).then(
@@ -151,6 +196,25 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   const withFileOptions = { fetchOptions: () => ({ headers: { ...headers(), 'GraphQL-Require-Preflight': '1' }, credentials: 'omit' as const }) };
   const mutate = <R, V extends AnyVariables>(doc: TypedDocumentString<R, V>, vars: V, withFile?: boolean) =>
     settle<R>(client.mutation<R, V>(String(doc), vars, withFile ? withFileOptions : undefined));
+  /** PIN and consent mutations: posted directly, so that closing the connector's page can abort them (urql cannot). */
+  async function waitingMutation<R, V>(doc: TypedDocumentString<R, V>, operationName: string, variables: V, signal?: AbortSignal): Promise<R> {
+    let res: Response;
+    try {
+      res = await doFetch(endpoint, {
+        method: 'POST',
+        headers: { ...headers(), 'content-type': 'application/json' },
+        body: JSON.stringify({ query: String(doc), operationName, variables }),
+        credentials: 'omit',
+        signal,
+      });
+    } catch (e) {
+      throw await fromFetchFailure(e, url, probe);
+    }
+    const body = (await res.json().catch(() => null)) as { data?: R; errors?: GraphQLErrorLike[] } | null;
+    if (body?.errors?.length) throw fromGraphQLErrors(body.errors, res);
+    if (!res.ok || !body?.data) throw await errorFromBody(res);
+    return body.data;
+  }
   const fileContext = { baseUrl: url, query, mutate, fetch: doFetch, headers, probe };
 
   function onReaderEvent(callback: (event: ReaderEvent) => void, onError?: (error: ConnectorError) => void): () => void {
@@ -230,13 +294,26 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       <K extends keyof BeidParts>(part: K) =>
       async (): Promise<BeidParts[K]> =>
         ((await read({ [part]: true })) as Partial<BeidParts>)[part] as BeidParts[K];
-    const signInput = (req: AuthenticateRequest, pinRequired: boolean) => ({
+    const signInput = (req: SignRequest, operation?: string) => ({
       readerId,
       algorithm: req.algorithm,
       hash: hashToBase64(req.hash),
-      pin: pinRequired || req.pin !== undefined ? checkPin(req.pin) : null,
+      pin: operation ? null : checkPin(req.pin),
       allowLastTry: req.allowLastTry === true,
+      operation: operation ?? null,
+      documentName: req.documentName ?? null,
     });
+    /** With a PIN from the page (legacy applications), or on the connector page without one. */
+    const withPin = <R>(pinGiven: boolean, page: (operation?: string, signal?: AbortSignal) => Promise<R>) =>
+      pinGiven ? page() : onConnectorPage('pin', page);
+    const signWith = async (doc: typeof SignDocument | typeof AuthenticateDocument, req: SignRequest) => {
+      hashToBase64(req.hash);
+      if (req.pin !== undefined) checkPin(req.pin);
+      return withPin(req.pin !== undefined, async (op, signal) => {
+        const data = (await waitingMutation(doc as typeof SignDocument, doc === SignDocument ? 'Sign' : 'Authenticate', { input: signInput(req, op) }, signal)) as { sign?: SignatureResult; authenticate?: SignatureResult };
+        return (data.sign ?? data.authenticate)!;
+      });
+    };
     return {
       readerId,
       read,
@@ -249,23 +326,26 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       appletVersion: one('appletVersion'),
       pinTriesLeft: one('pinTriesLeft'),
       async verifyPin(pin, opts) {
-        const input = { readerId, pin: checkPin(pin), allowLastTry: opts?.allowLastTry === true };
-        return (await mutate(VerifyPinDocument, { input })).verifyPin;
+        if (pin !== undefined) checkPin(pin);
+        return withPin(pin !== undefined, async (op, signal) => {
+          const input = { readerId, pin: op ? null : checkPin(pin), operation: op ?? null, allowLastTry: opts?.allowLastTry === true };
+          return (await waitingMutation(VerifyPinDocument, 'VerifyPin', { input }, signal)).verifyPin;
+        });
       },
       async changePin(oldPin, newPin, opts) {
-        const input = { readerId, oldPin: checkPin(oldPin, 'current PIN'), newPin: checkPin(newPin, 'new PIN'), allowLastTry: opts?.allowLastTry === true };
-        return (await mutate(ChangePinDocument, { input })).changePin;
+        return withPin(oldPin !== undefined || newPin !== undefined, async (op, signal) => {
+          const input = op
+            ? { readerId, oldPin: null, newPin: null, operation: op, allowLastTry: opts?.allowLastTry === true }
+            : { readerId, oldPin: checkPin(oldPin, 'current PIN'), newPin: checkPin(newPin, 'new PIN'), operation: null, allowLastTry: opts?.allowLastTry === true };
+          return (await waitingMutation(ChangePinDocument, 'ChangePin', { input }, signal)).changePin;
+        });
       },
-      async sign(req) {
-        return (await mutate(SignDocument, { input: signInput(req, true) })).sign;
-      },
-      async authenticate(req) {
-        return (await mutate(AuthenticateDocument, { input: signInput(req, false) })).authenticate;
-      },
+      sign: (req) => signWith(SignDocument, req),
+      authenticate: (req) => signWith(AuthenticateDocument, req),
     };
   }
 
-  return {
+  const connector: Connector = {
     url,
     get tag() {
       return tag;
@@ -281,7 +361,12 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       return (await query(TransactionsDocument, vars)).transactions;
     },
     beid,
+    async requestConsent() {
+      await onConnectorPage('consent', (operation, signal) => waitingMutation(RequestConsentDocument, 'RequestConsent', { operation }, signal));
+    },
     files: createFiles(fileContext),
     ...createPrinting(fileContext),
   };
+  registerContext(connector, fileContext);
+  return connector;
 }

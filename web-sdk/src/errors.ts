@@ -8,8 +8,11 @@ export type { ErrorCode };
  *   local-network request blocked by the browser).
  * - `NETWORK`: a connection that was open broke (e.g. an event stream was cut).
  * - `INVALID_RESPONSE`: something answered, but not with a GraphQL response the SDK understands.
+ * - `POPUP_BLOCKED`: the browser refused to open the connector's page (PIN entry, consent):
+ *   call the SDK from the user's click.
+ * - `USER_CANCELLED` (also a connector code): the user closed the connector's page.
  */
-export type ClientErrorCode = 'CONNECTOR_UNREACHABLE' | 'NETWORK' | 'INVALID_RESPONSE';
+export type ClientErrorCode = 'CONNECTOR_UNREACHABLE' | 'NETWORK' | 'INVALID_RESPONSE' | 'POPUP_BLOCKED';
 
 /** Every `ConnectorError.code`: the schema's `ErrorCode` values and the SDK's own. */
 export type ConnectorErrorCode = ErrorCode | ClientErrorCode;

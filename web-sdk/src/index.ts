@@ -17,6 +17,7 @@ export type {
   TransactionsRange,
 } from './connector.js';
 export type { DownloadOptions, Files, Printing, PrintRequest, SubfolderOption } from './files.js';
+export type { Pkcs11Library, Token, TokenCertificate, Tokens, TokenSignRequest } from './tokens.js';
 export { ConnectorError, isConnectorError } from './errors.js';
 export type { ClientErrorCode, ConnectorErrorCode, ErrorCode } from './errors.js';
 export type * from './types.js';

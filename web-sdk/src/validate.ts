@@ -1,7 +1,8 @@
+import { TOKEN_RE, TOKEN_RULE } from '@cardlink/ds-protocol/labels';
 import { ConnectorError } from './errors.js';
 
-/** The connector's T1C-Tag rule: 1-64 characters of A-Z a-z 0-9 . _ : - */
-export const TAG_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** The connector's T1C-Tag rule, which is the DS protocol's: 1-64 characters of A-Z a-z 0-9 . _ : - */
+export const TAG_PATTERN: RegExp = TOKEN_RE;
 /** A BeID PIN: 4 to 12 digits. */
 export const PIN_PATTERN = /^\d{4,12}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -11,7 +12,7 @@ const invalid = (message: string) => new ConnectorError('INVALID_INPUT', message
 export function checkTag(tag: unknown): string | null {
   if (tag === undefined || tag === null) return null;
   if (typeof tag !== 'string' || !TAG_PATTERN.test(tag)) {
-    throw new ConnectorError('INVALID_TAG', 'The tag must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+    throw new ConnectorError('INVALID_TAG', `The tag must be ${TOKEN_RULE}`);
   }
   return tag;
 }

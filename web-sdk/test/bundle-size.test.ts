@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { bundleSdk } from './helpers/bundle.js';
 
-const BUDGET_GZIP_BYTES = 15_000;
+// The product target is "< 15 KB" (15 KiB) for the core SDK; PKCS#11 tokens are an entry of their own
+// (`@cardlink/web-sdk/tokens`) and are not in it.
+const BUDGET_GZIP_BYTES = 15 * 1024;
 
 describe('bundle size', () => {
   it(`the SDK with all its dependencies is at most ${BUDGET_GZIP_BYTES} bytes minified + gzipped`, async () => {

@@ -58,6 +58,15 @@ describe('requests', () => {
     expect(c.tag).toBeNull();
   });
 
+  it('sends one T1C-Session id per page load on every request, whatever the connector instance', async () => {
+    const f = connectorFake({ Info: () => ({ info: INFO }) });
+    await createConnector({ fetch: f.fetch }).info();
+    await createConnector({ fetch: f.fetch, tag: 'x' }).info();
+    const ids = f.calls.map((r) => r.headers['t1c-session']);
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(ids[1]).toBe(ids[0]);
+  });
+
   it('refuses a malformed tag with INVALID_TAG before any request', () => {
     const f = connectorFake();
     for (const bad of ['', 'has space', 'ü', 'a'.repeat(65), 'semi;colon']) {
@@ -139,16 +148,16 @@ describe('beid', () => {
     await card.verifyPin('123456789012', { allowLastTry: true });
     await card.changePin('1234', '5678');
     expect(f.calls.map((r) => [r.body.operationName, r.body.variables.input])).toEqual([
-      ['VerifyPin', { readerId: 'r1', pin: '1234', allowLastTry: false }],
-      ['VerifyPin', { readerId: 'r1', pin: '123456789012', allowLastTry: true }],
-      ['ChangePin', { readerId: 'r1', oldPin: '1234', newPin: '5678', allowLastTry: false }],
+      ['VerifyPin', { readerId: 'r1', pin: '1234', operation: null, allowLastTry: false }],
+      ['VerifyPin', { readerId: 'r1', pin: '123456789012', operation: null, allowLastTry: true }],
+      ['ChangePin', { readerId: 'r1', oldPin: '1234', newPin: '5678', operation: null, allowLastTry: false }],
     ]);
   });
 
   it('PINs that are not 4-12 digits are INVALID_INPUT, without a request', async () => {
     const f = connectorFake();
     const card = createConnector({ fetch: f.fetch }).beid('r1');
-    for (const bad of ['', '123', '1234567890123', '12a4', ' 1234', '１２３４', undefined as unknown as string]) {
+    for (const bad of ['', '123', '1234567890123', '12a4', ' 1234', '１２３４', null as unknown as string]) {
       expect((await rejected(card.verifyPin(bad))).code).toBe('INVALID_INPUT');
       expect((await rejected(card.changePin('1234', bad))).code).toBe('INVALID_INPUT');
       expect((await rejected(card.changePin(bad, '1234'))).code).toBe('INVALID_INPUT');
@@ -169,7 +178,7 @@ describe('beid', () => {
     await card.sign({ algorithm: 'ECDSA_SHA256', hash: bytes.buffer, pin: '1234' });
     await card.sign({ algorithm: 'ECDSA_SHA256', hash: big.subarray(5, 37), pin: '1234', allowLastTry: true });
     await card.sign({ algorithm: 'ECDSA_SHA256', hash: b64, pin: '1234' });
-    expect(await card.authenticate({ algorithm: 'ECDSA_SHA256', hash: new DataView(bytes.buffer) })).toEqual(result);
+    expect(await card.authenticate({ algorithm: 'ECDSA_SHA256', hash: new DataView(bytes.buffer), pin: '1234' })).toEqual(result);
     const inputs = f.calls.map((r) => r.body.variables.input);
     expect(inputs.map((i) => i.hash)).toEqual([b64, b64, b64, b64, b64]);
     expect(inputs.map((i) => [i.readerId, i.algorithm, i.pin, i.allowLastTry])).toEqual([
@@ -177,7 +186,7 @@ describe('beid', () => {
       ['r1', 'ECDSA_SHA256', '1234', false],
       ['r1', 'ECDSA_SHA256', '1234', true],
       ['r1', 'ECDSA_SHA256', '1234', false],
-      ['r1', 'ECDSA_SHA256', null, false],
+      ['r1', 'ECDSA_SHA256', '1234', false],
     ]);
     expect(f.calls.map((r) => r.body.operationName)).toEqual(['Sign', 'Sign', 'Sign', 'Sign', 'Authenticate']);
   });
@@ -189,6 +198,62 @@ describe('beid', () => {
       expect((await rejected(card.sign({ algorithm: 'RSA_PKCS1_SHA256', hash, pin: '1234' }))).code).toBe('INVALID_INPUT');
     }
     expect(f.calls).toHaveLength(0);
+  });
+});
+
+describe("the connector's page (PIN entry, consent)", () => {
+  const result = { algorithm: 'ECDSA_SHA256', signature: 'c2ln', certificate: '-----BEGIN CERTIFICATE-----' };
+  function popups(open = true) {
+    const opened: { url: string; closed: boolean; close(): void }[] = [];
+    return {
+      opened,
+      openWindow: (url: string) => {
+        if (!open) return null;
+        const w = { url, closed: false, close: () => void (w.closed = true) };
+        opened.push(w);
+        return w;
+      },
+    };
+  }
+
+  it('sign without a PIN opens /pin?op=<id> first, sends the same id and no PIN, and closes the page after', async () => {
+    const p = popups();
+    const f = connectorFake({ Sign: () => ({ sign: result }), VerifyPin: () => ({ verifyPin: { verified: true, retriesLeft: 3 } }) });
+    const card = createConnector({ fetch: f.fetch, openWindow: p.openWindow, url: 'https://localhost:4444' }).beid('r1');
+    const hash = new Uint8Array(32).fill(1);
+    expect(await card.sign({ algorithm: 'ECDSA_SHA256', hash, documentName: 'a.pdf' })).toEqual(result);
+    expect(p.opened).toHaveLength(1);
+    const op = new URL(p.opened[0]!.url).searchParams.get('op')!;
+    expect(p.opened[0]!.url).toBe(`https://localhost:4444/pin?op=${op}`);
+    expect(op).toMatch(/^[0-9a-f-]{36}$/);
+    expect(f.calls[0]!.body.variables.input).toMatchObject({ operation: op, pin: null, documentName: 'a.pdf' });
+    expect(p.opened[0]!.closed).toBe(true);
+    // A fresh id every time.
+    await card.verifyPin();
+    expect(new URL(p.opened[1]!.url).searchParams.get('op')).not.toBe(op);
+  });
+
+  it('a blocked popup is POPUP_BLOCKED, without a request', async () => {
+    const f = connectorFake();
+    const card = createConnector({ fetch: f.fetch, openWindow: popups(false).openWindow }).beid('r1');
+    expect((await rejected(card.sign({ algorithm: 'ECDSA_SHA256', hash: new Uint8Array(32) }))).code).toBe('POPUP_BLOCKED');
+    expect((await rejected(card.changePin())).code).toBe('POPUP_BLOCKED');
+    expect(f.calls).toHaveLength(0);
+  });
+
+  it('the user closing the page is USER_CANCELLED and aborts the request', async () => {
+    const p = popups();
+    let signal: AbortSignal | undefined;
+    const never = (_u: unknown, init?: RequestInit) => {
+      signal = init?.signal ?? undefined;
+      return new Promise<Response>(() => {});
+    };
+    const c = createConnector({ fetch: never as typeof fetch, openWindow: p.openWindow });
+    const pending = c.requestConsent();
+    expect(p.opened[0]!.url).toMatch(/\/consent\?op=/);
+    p.opened[0]!.closed = true;
+    expect((await rejected(pending)).code).toBe('USER_CANCELLED');
+    expect(signal?.aborted).toBe(true);
   });
 });
 

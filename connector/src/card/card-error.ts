@@ -15,7 +15,12 @@ export type CardErrorCode =
   | 'PIN_BLOCKED'
   | 'PIN_LAST_TRY_REFUSED'
   | 'PIN_REQUIRED'
-  | 'ALGORITHM_NOT_SUPPORTED';
+  | 'ALGORITHM_NOT_SUPPORTED'
+  | 'PKCS11_LIBRARY_ERROR'
+  | 'PKCS11_TIMEOUT'
+  | 'TOKEN_NOT_FOUND'
+  | 'TOKEN_NOT_PRESENT'
+  | 'KEY_NOT_FOUND';
 
 /**
  * An expected card outcome (no card, wrong PIN, a card that does not answer) as a value with

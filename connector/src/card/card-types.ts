@@ -17,7 +17,9 @@ export type Algorithm =
   | 'RSA_PKCS1_SHA384'
   | 'RSA_PKCS1_SHA512'
   | 'RSA_PSS_SHA1'
-  | 'RSA_PSS_SHA256';
+  | 'RSA_PSS_SHA256'
+  | 'RSA_PSS_SHA384'
+  | 'RSA_PSS_SHA512';
 
 export type CertificateInfo = {
   pem: string;

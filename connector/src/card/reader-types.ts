@@ -38,7 +38,10 @@ export interface CardChannel {
   readonly atr: Buffer;
   /** Increments at every insertion; keys per-card-session caches and state. */
   readonly insertion: number;
+  /** Every APDU is bounded in time: CARD_TIMEOUT when the card does not answer. */
   transmit(apdu: Uint8Array): Promise<Buffer>;
+  /** Warm reset (SCardReconnect with reset): the card drops its security state. */
+  reset(): Promise<void>;
 }
 
 export interface CardAccess {
@@ -49,7 +52,8 @@ export interface CardAccess {
   insertionOf(readerId: string): number;
   /**
    * Run `task` with exclusive use of the card in `readerId`. Throws READER_NOT_FOUND,
-   * NO_CARD, PCSC_UNAVAILABLE, or CARD_REMOVED if the card goes away meanwhile.
+   * NO_CARD, PCSC_UNAVAILABLE, CARD_REMOVED if the card goes away meanwhile, or CARD_TIMEOUT
+   * when the card does not answer within the bounds (the queue then moves on).
    */
   withCard<T>(readerId: string, task: (channel: CardChannel) => Promise<T>): Promise<T>;
 }

@@ -1,9 +1,10 @@
+import { isLabel, TOKEN_RULE } from '@cardlink/ds-protocol';
 import { Command, Option } from 'commander';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../config/defaults.js';
 import { OptionError } from '../config/options.js';
-import { DEFAULT_MAX_SIZE, LABEL, TYPE_NAME, formatSize, parseSize, readFileTypes, writeFileTypes } from '../files/file-types.js';
+import { DEFAULT_MAX_SIZE, TYPE_NAME, formatSize, parseSize, readFileTypes, writeFileTypes } from '../files/file-types.js';
 
 function load(dataDir: string) {
   try {
@@ -18,7 +19,7 @@ const dataDirOption = () => new Option('--data-dir <dir>', 'connector data dir')
 function parseLabels(value: string): string[] {
   const labels = [...new Set(value.split(',').map((l) => l.trim()).filter((l) => l.length > 0))];
   if (labels.length === 0) throw new OptionError('--labels needs at least one application label');
-  for (const l of labels) if (!LABEL.test(l)) throw new OptionError(`invalid label "${l}" (letters, digits, . _ -)`);
+  for (const l of labels) if (!isLabel(l)) throw new OptionError(`invalid label "${l}" (${TOKEN_RULE})`);
   return labels;
 }
 

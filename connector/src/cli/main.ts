@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { startCommand } from './start-command.js';
-import { trustCommand } from './trust-command.js';
+import { trustCommand, untrustCommand } from './trust-command.js';
 import { statusCommand } from './status-command.js';
+import { syncCommand } from './sync-command.js';
 import { releaseCommand } from '../release/release-cli.js';
 import { filesCommand } from './files-command.js';
+import { pkcs11Command } from './pkcs11-command.js';
 import { OptionError } from '../config/options.js';
 import { CONNECTOR_VERSION } from '../version.js';
 import { claimStopSignals, installStopSignals, isStopping, releaseStopSignals } from './stop-signals.mjs';
@@ -43,13 +45,22 @@ const program = new Command('connector')
         throw e;
       });
       if (opts.worker) (await import('../supervisor/worker.js')).runAsWorker(running, opts);
+      // Sync now, as under --supervise; never the default action (which ends the process).
+      process.on('SIGUSR2', () => {
+        if (opts.worker) return; // a worker syncs when its supervisor tells it to
+        if (running.ds) void running.ds.scheduler.syncNow();
+        else running.log.info('SIGUSR2: not managed by a DS, nothing to sync');
+      });
       if (!opts.worker) process.stdout.write(`connector ready on ${running.url}/graphql\n`);
     }),
   )
   .addCommand(trustCommand())
+  .addCommand(untrustCommand())
   .addCommand(releaseCommand())
   .addCommand(statusCommand())
-  .addCommand(filesCommand());
+  .addCommand(syncCommand())
+  .addCommand(filesCommand())
+  .addCommand(pkcs11Command());
 
 try {
   await program.parseAsync(process.argv);

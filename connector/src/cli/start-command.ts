@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_CARD_TIMING } from '../card/deadline.js';
 import { resolve } from 'node:path';
 import { DEFAULT_DS_CYCLE_SECONDS, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../config/defaults.js';
 import {
@@ -31,6 +32,26 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
       new Option('--max-body <bytes>', 'largest request body').default(256 * 1024).argParser(parsePositiveInt('max-body', 1024, 64 * 1024 * 1024)),
     )
     .addOption(new Option('--virtual-card <profile>', 'use an in-process virtual eID card instead of PC/SC').choices(['1.7', '1.8']))
+    .addOption(
+      new Option('--pkcs11.timeout <ms>', 'bound of one PKCS#11 library call (a PIN-pad entry included); past it the library is restarted')
+        .default(30_000)
+        .argParser(parsePositiveInt('pkcs11.timeout', 100, 600_000)),
+    )
+    .addOption(
+      new Option('--card.apdu-timeout <ms>', 'a card command (APDU) that takes longer fails with CARD_TIMEOUT and the reader is reset')
+        .default(DEFAULT_CARD_TIMING.apduMs)
+        .argParser(parsePositiveInt('card.apdu-timeout', 100, 120_000)),
+    )
+    .addOption(
+      new Option('--card.operation-timeout <ms>', 'a card operation (e.g. reading one file) that takes longer fails with CARD_TIMEOUT')
+        .default(DEFAULT_CARD_TIMING.operationMs)
+        .argParser(parsePositiveInt('card.operation-timeout', 1000, 600_000)),
+    )
+    .addOption(
+      new Option('--card.idle-reset <seconds>', "reset a card's verified PIN after this long without a PIN operation (0: never)")
+        .default(120)
+        .argParser(parsePositiveInt('card.idle-reset', 0, 86_400)),
+    )
     .addOption(new Option('--supervise', 'run under the update supervisor (owns the socket; zero-downtime updates and rollback)'))
     .addOption(new Option('--worker', 'internal: run as the supervisor\'s worker').hideHelp())
     .addOption(new Option('--update.key <file>', 'Ed25519 release public key (PEM), pinned into the data dir at the first start'))
@@ -71,6 +92,10 @@ export function startCommand(run: (opts: StartOptions) => Promise<void>): Comman
         rateLimit: o.rateLimit as number,
         maxBodyBytes: o.maxBody as number,
         virtualCard: o.virtualCard as StartOptions['virtualCard'],
+        pkcs11TimeoutMs: o['pkcs11.timeout'] as number,
+        cardApduTimeoutMs: (o['card.apduTimeout'] ?? o['card.apdu-timeout']) as number,
+        cardOperationTimeoutMs: (o['card.operationTimeout'] ?? o['card.operation-timeout']) as number,
+        cardIdleResetSeconds: (o['card.idleReset'] ?? o['card.idle-reset']) as number,
         supervise: o.supervise === true,
         worker: o.worker === true,
         updateKeyFile: o['update.key'] ? resolve(o['update.key'] as string) : undefined,

@@ -1,61 +1,34 @@
 import { Command, Option } from 'commander';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { defaultDataDir } from '../config/defaults.js';
 import { CertStore } from '../tls/cert-store.js';
+import { caNickname, certutilAvailable, nssDatabases, trustCa, untrustCa } from './nss-trust.js';
 
-const NICKNAME = 'Cardlink connector CA';
-
-/** NSS databases of this user: Chromium's shared one and each Firefox profile. */
-function nssDatabases(home: string): string[] {
-  const dbs = [join(home, '.pki', 'nssdb')];
-  for (const base of [join(home, '.mozilla', 'firefox'), join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox')]) {
-    if (!existsSync(base)) continue;
-    for (const d of readdirSync(base, { withFileTypes: true })) {
-      if (d.isDirectory() && existsSync(join(base, d.name, 'cert9.db'))) dbs.push(join(base, d.name));
-    }
-  }
-  return dbs;
-}
+const CERTUTIL_MISSING = 'certutil not found: install it (Debian/Ubuntu: apt install libnss3-tools; Fedora: dnf install nss-tools).\n';
 
 /**
- * `connector trust`: install the CA into the user's NSS databases with certutil. The CA is
- * name-constrained to loopback names, so trusting it cannot vouch for any real site.
+ * `connector trust`: install the CA into the user's NSS databases with certutil, under a
+ * nickname of its own, next to other connectors' CAs. The CA is name-constrained to
+ * loopback names, so trusting it cannot vouch for any real site.
  */
 export function trustCommand(): Command {
   return new Command('trust')
-    .description("Trust the connector's CA in this user's browsers (NSS: Chromium, Firefox)")
+    .description("Trust the connector's CA in this user's browsers (NSS: Chromium, Firefox); other trusted connector CAs stay")
     .addOption(new Option('--data-dir <dir>', 'connector data dir').default(defaultDataDir()))
     .action(async (o: { dataDir: string }) => {
       const store = new CertStore(resolve(o.dataDir));
       await store.ensure();
       const caPath = store.paths.ca;
-      const home = process.env.HOME ?? homedir();
-      let certutil = true;
-      try {
-        execFileSync('certutil', ['-H'], { stdio: 'ignore' });
-      } catch (e) {
-        certutil = (e as { code?: string }).code !== 'ENOENT';
-      }
-      process.stdout.write(`CA certificate: ${caPath}\n`);
-      if (!certutil) {
-        process.stderr.write('certutil not found: install it (Debian/Ubuntu: apt install libnss3-tools; Fedora: dnf install nss-tools).\n');
+      const caPem = readFileSync(caPath, 'utf8');
+      process.stdout.write(`CA certificate: ${caPath}\nNSS nickname: ${caNickname(caPem)}\n`);
+      if (!certutilAvailable()) {
+        process.stderr.write(CERTUTIL_MISSING);
       } else {
-        for (const db of nssDatabases(home)) {
-          if (!existsSync(join(db, 'cert9.db'))) {
-            mkdirSync(db, { recursive: true, mode: 0o700 });
-            execFileSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);
-          }
-          // Replace an older CA of ours (a new data dir means a new CA).
-          try {
-            execFileSync('certutil', ['-D', '-d', `sql:${db}`, '-n', NICKNAME], { stdio: 'ignore' });
-          } catch {
-            // not present yet
-          }
-          execFileSync('certutil', ['-A', '-d', `sql:${db}`, '-n', NICKNAME, '-t', 'C,,', '-i', caPath]);
-          process.stdout.write(`trusted in NSS database ${db}\n`);
+        for (const db of nssDatabases(process.env.HOME ?? homedir())) {
+          const change = trustCa(db, caPem, caPath);
+          process.stdout.write(`${change === 'added' ? 'trusted in' : 'already trusted in'} NSS database ${db.path} (${db.browser})\n`);
         }
       }
       process.stdout.write(
@@ -67,5 +40,32 @@ export function trustCommand(): Command {
           '',
         ].join('\n'),
       );
+    });
+}
+
+/** `connector untrust`: remove this data dir's CA from the user's NSS databases; other CAs stay. */
+export function untrustCommand(): Command {
+  return new Command('untrust')
+    .description("Remove the connector's CA from this user's browsers (NSS: Chromium, Firefox); other connector CAs stay")
+    .addOption(new Option('--data-dir <dir>', 'connector data dir').default(defaultDataDir()))
+    .action(async (o: { dataDir: string }) => {
+      const caPath = new CertStore(resolve(o.dataDir)).paths.ca;
+      if (!existsSync(caPath)) {
+        process.stderr.write(`no CA certificate at ${caPath}: nothing to untrust for this data dir\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const caPem = readFileSync(caPath, 'utf8');
+      process.stdout.write(`CA certificate: ${caPath}\nNSS nickname: ${caNickname(caPem)}\n`);
+      if (!certutilAvailable()) {
+        process.stderr.write(CERTUTIL_MISSING);
+        process.exitCode = 1;
+        return;
+      }
+      for (const db of nssDatabases(process.env.HOME ?? homedir())) {
+        const change = untrustCa(db, caPem);
+        process.stdout.write(`${change === 'removed' ? 'removed from' : 'not present in'} NSS database ${db.path} (${db.browser})\n`);
+      }
+      process.stdout.write('Restart the browser afterwards.\n');
     });
 }

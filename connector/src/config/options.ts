@@ -22,6 +22,14 @@ export interface StartOptions {
   /** Largest request body accepted, in bytes (file uploads have their own per-type limit). */
   maxBodyBytes: number;
   virtualCard: '1.7' | '1.8' | undefined;
+  /** Bound of one PKCS#11 library call in ms (`--pkcs11.timeout`); past it the library's process is restarted. */
+  pkcs11TimeoutMs?: number;
+  /** Bound of one native PC/SC call (an APDU, a connect, a reset), ms (`--card.apdu-timeout`). */
+  cardApduTimeoutMs?: number;
+  /** Bound of one card operation holding a reader, ms (`--card.operation-timeout`). */
+  cardOperationTimeoutMs?: number;
+  /** Reset a card's security state (verified PIN) after this many idle seconds; 0: never (`--card.idle-reset`). */
+  cardIdleResetSeconds?: number;
   /** Run as the supervisor: own the socket, run the connector as a worker child, apply updates. */
   supervise?: boolean;
   /** Run as a supervised worker (internal): serve sockets handed over IPC, sync only when told. */

@@ -1,6 +1,16 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { LOOPBACK_DNS_NAMES, LOOPBACK_IPS } from '@cardlink/ds-protocol';
 
-const LOOPBACK_SAN = ['DNS:localhost', 'IP Address:127.0.0.1', 'IP Address:0:0:0:0:0:0:0:1'].sort().join(',');
+/** An address as Node's subjectAltName writes it: IPv6 fully expanded, no leading zeros. */
+function sanIp(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  return [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t].map((g) => parseInt(g, 16).toString(16)).join(':');
+}
+
+const LOOPBACK_SAN = [...LOOPBACK_DNS_NAMES.map((n) => `DNS:${n}`), ...LOOPBACK_IPS.map((ip) => `IP Address:${sanIp(ip)}`)].sort().join(',');
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 export interface IssuedCertificate {

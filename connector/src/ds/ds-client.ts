@@ -7,7 +7,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { TransactionStore } from '../transactions/transaction-store.js';
 import type { OriginPolicy } from '../origins/origin-policy.js';
 import type { CertStore, ServerCredentials } from '../tls/cert-store.js';
-import { compileEntry, type OriginEntry } from '../origins/allow-list.js';
+import { entryFromJson } from '../origins/allow-list.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { DsHttp } from './ds-http.js';
 import { DsRequestError } from './ds-http.js';
@@ -15,7 +15,18 @@ import { createKeyAndCsr, csrForKey } from './device-key.js';
 import { signedHeaders } from './request-signature.js';
 import { refuseCertificate } from './certificate-check.js';
 import type { UpdateHooks } from '../update/agent.js';
-import { MAX_BATCH, type CorsPayload, type DsConfigPayload, type RegisterResponse, type RenewalWindow, type SyncRequest, type SyncResponse } from './ds-protocol.js';
+import {
+  LOG_LEVELS,
+  MAX_BATCH,
+  RegisterResponse,
+  SyncResponse,
+  type ConfigPayload,
+  type CorsPayload,
+  type OriginEntry,
+  type RenewalWindow,
+  type SyncRequest,
+} from '@cardlink/ds-protocol';
+import { Value } from '@sinclair/typebox/value';
 
 export const STATE = {
   deviceId: 'ds.deviceId',
@@ -53,6 +64,8 @@ export interface DsClientDeps {
   version: string;
   startedAt: number;
   installToken?: string;
+  /** An explicit `--ds.cycle`: reported at each sync so the DS shows the cycle this device keeps. */
+  cycleSeconds?: number;
   now?: () => Date;
 }
 
@@ -65,6 +78,8 @@ const OS = `${platform()} ${release()} ${arch()}`;
  */
 export class DsClient {
   private lastError: string | null = null;
+  /** A DS older than `cycleSeconds` refuses unknown fields: after one refusal, sync without it. */
+  private sendCycle = true;
   /** Set by a supervised worker: reports update status and takes offers (src/update/agent.ts). */
   updates: UpdateHooks | undefined;
   private readonly now: () => Date;
@@ -83,8 +98,8 @@ export class DsClient {
     if (cors?.entries) this.d.origins.setDsEntries(validEntries(cors.entries, this.d.log));
   }
 
-  config(): DsConfigPayload | undefined {
-    return this.d.state.get<DsConfigPayload>(STATE.config);
+  config(): ConfigPayload | undefined {
+    return this.d.state.get<ConfigPayload>(STATE.config);
   }
 
   /** First start: install token + CSR -> device id and certificate. Retry-safe (same key). */
@@ -102,6 +117,7 @@ export class DsClient {
     }
     const body = JSON.stringify({ installToken: this.d.installToken, csr, version: this.d.version, os: OS });
     const res = await this.d.http.post<RegisterResponse>('/v1/register', body);
+    if (!Value.Check(RegisterResponse, res)) throw new DsRequestError('DS_BAD_RESPONSE', 'registration answer is malformed');
     const root = res.caChain.at(-1);
     if (!root) throw new DsRequestError('DS_BAD_RESPONSE', 'registration answer has no CA chain');
     const reason = refuseCertificate({ pem: res.certificate, caChain: res.caChain }, keyPem, root, this.now());
@@ -131,16 +147,22 @@ export class DsClient {
       ...(this.d.state.get<CorsPayload>(STATE.cors) ? { corsVersion: this.d.state.get<CorsPayload>(STATE.cors)!.version } : {}),
       ...(this.config() ? { configVersion: this.config()!.version } : {}),
       transactions: batch,
+      ...(this.d.cycleSeconds !== undefined && this.sendCycle ? { cycleSeconds: this.d.cycleSeconds } : {}),
       ...(this.updates ? { updateStatus: this.updates.status() } : {}),
     };
     const body = JSON.stringify(request);
     let res: SyncResponse;
     try {
       res = await this.d.http.post<SyncResponse>('/v1/sync', body, signedHeaders(deviceId, '/v1/sync', body, creds.key));
-      if (!res || !Array.isArray(res.ack) || typeof res.cors?.version !== 'number') {
+      if (!Value.Check(SyncResponse, res)) {
         throw new DsRequestError('DS_BAD_RESPONSE', 'sync answer is malformed');
       }
     } catch (e) {
+      if (request.cycleSeconds !== undefined && e instanceof DsRequestError && e.code === 'INVALID_REQUEST') {
+        this.sendCycle = false;
+        this.d.log.warn('the DS refused the sync with cycleSeconds (an older DS?): syncing without it');
+        return this.sync();
+      }
       this.lastError = e instanceof DsRequestError ? e.code : 'DS_ERROR';
       throw e;
     }
@@ -212,7 +234,7 @@ export class DsClient {
     this.d.useCredentials(creds);
   }
 
-  private apply(cors: CorsPayload | undefined, config: DsConfigPayload | undefined, renewal: RenewalWindow | undefined): void {
+  private apply(cors: CorsPayload | undefined, config: ConfigPayload | undefined, renewal: RenewalWindow | undefined): void {
     if (cors && !cors.unchanged && Array.isArray(cors.entries)) {
       const entries = validEntries(cors.entries, this.d.log);
       this.d.origins.setDsEntries(entries);
@@ -220,7 +242,7 @@ export class DsClient {
     }
     if (config && typeof config.version === 'number') {
       this.d.state.set(STATE.config, config);
-      if (config.logLevel && ['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(config.logLevel)) this.d.log.level = config.logLevel;
+      if (config.logLevel && LOG_LEVELS.includes(config.logLevel)) this.d.log.level = config.logLevel;
     }
     const creds = this.d.certs.load();
     if (renewal && creds && Number.isFinite(Date.parse(renewal.windowStart)) && Number.isFinite(Date.parse(renewal.windowEnd))) {
@@ -233,10 +255,8 @@ export class DsClient {
 function validEntries(entries: unknown[], log: Logger): OriginEntry[] {
   const out: OriginEntry[] = [];
   for (const e of entries) {
-    const o = e as OriginEntry;
     try {
-      compileEntry(o);
-      out.push({ origin: o.origin, label: o.label });
+      out.push(entryFromJson(e));
     } catch {
       log.warn('DS sent a malformed origin entry; ignored');
     }

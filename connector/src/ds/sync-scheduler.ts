@@ -93,6 +93,12 @@ export class SyncScheduler {
     return this.running;
   }
 
+  /** A sync that starts after this call: one in flight (which may predate a change) is awaited first. */
+  async syncFresh(): Promise<void> {
+    if (this.running) await this.running;
+    await this.syncNow();
+  }
+
   private schedule(seconds: number, reason: string): void {
     if (this.stopped) return;
     const s = Math.max(0, seconds);

@@ -1,3 +1,4 @@
+import { isLabel } from '@cardlink/ds-protocol';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -21,7 +22,6 @@ interface FileTypesFile {
 
 export const DEFAULT_MAX_SIZE = 50 * 1024 * 1024;
 export const TYPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const fileTypesPath = (dataDir: string) => join(dataDir, 'file-types.json');
 
@@ -46,7 +46,7 @@ function validate(name: string, entry: unknown): FileTypeMapping {
   const e = entry as Partial<FileTypeMapping> | null;
   if (!TYPE_NAME.test(name)) throw new Error(`invalid type name "${name}"`);
   if (typeof e?.folder !== 'string' || !isAbsolute(e.folder)) throw new Error(`type "${name}": folder must be an absolute path`);
-  if (!Array.isArray(e.labels) || e.labels.length === 0 || !e.labels.every((l) => typeof l === 'string' && LABEL.test(l))) {
+  if (!Array.isArray(e.labels) || e.labels.length === 0 || !e.labels.every((l) => isLabel(l))) {
     throw new Error(`type "${name}": labels must be a non-empty list of labels`);
   }
   if (typeof e.maxSize !== 'number' || !Number.isSafeInteger(e.maxSize) || e.maxSize < 1) throw new Error(`type "${name}": maxSize must be a positive integer`);

@@ -2,6 +2,8 @@ import type { RequestContext } from './context.js';
 import type { UseCase } from './generated/resolvers.js';
 import { errorCodeOf } from './card-errors.js';
 
+const CARD_USE = new Set<UseCase>(['IDENTITY_READ', 'AUTHENTICATION', 'SIGNATURE', 'PIN_VERIFICATION', 'PIN_CHANGE']);
+
 const recorded = new WeakMap<RequestContext, Set<UseCase>>();
 
 /**
@@ -18,6 +20,7 @@ export function recordUsage(ctx: RequestContext, useCase: UseCase, module: strin
   seen.add(useCase);
   const result = error === undefined ? 'OK' : errorCodeOf(error);
   ctx.services.transactions.record({ useCase, module, result, label: ctx.label, tag: ctx.tag });
+  if (ctx.origin !== null && CARD_USE.has(useCase)) ctx.services.consents.usedCard(ctx.origin, ctx.label);
 }
 
 /** Run `op` and record its use case whatever the outcome; rethrows failures. */

@@ -9,6 +9,8 @@ import { useHostGuard } from './plugins/use-host-guard.js';
 import { useOriginGuard } from './plugins/use-origin-guard.js';
 import { useSimpleContentTypeRefusal } from './plugins/use-simple-content-type-refusal.js';
 import { useTag } from './plugins/use-tag.js';
+import { useConnectorPages, type PageRoute } from './plugins/use-connector-pages.js';
+import { cardCallerOf } from './guards/session.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { usePlainRoutes, type PlainRoute } from './plugins/use-plain-routes.js';
 import { useJsonBody } from './plugins/use-json-body.js';
@@ -28,6 +30,8 @@ export interface GraphQLServerOptions {
   maxStreams?: number;
   /** Routes beside GraphQL that stream to the socket (the one-time file URLs), behind the same guards. */
   routes?: Record<string, PlainRoute>;
+  /** The connector's own pages (the user's navigations): after the host guard, before the origin guard. */
+  pages?: Record<string, PageRoute>;
   log: Logger;
 }
 
@@ -36,7 +40,7 @@ export const DEFAULT_MAX_STREAMS = 16;
 /**
  * GraphQL over HTTPS with graphql-yoga. The plugin list is the request path of
  * docs/architecture.md, in order; each guard's refusal ends the request there:
- * host guard, origin guard + CORS + PNA, simple-content-type refusal, tag, rate limit,
+ * host guard, the connector's own pages, origin guard + CORS + PNA, simple-content-type refusal, tag and tab, rate limit,
  * plain routes (file URLs), body limit (JSON) or streamed uploads (multipart), subscription
  * streams per origin, HTTP status of refused requests, then the GraphQL plugins (limits, error codes, compiled execution).
  */
@@ -44,6 +48,7 @@ export function createGraphQLServer(o: GraphQLServerOptions) {
   const requestPath: Plugin<NodeServerContext, NodeServerContext>[] = [
     useRequestLog(o.log),
     useHostGuard(o.port),
+    useConnectorPages(o.pages ?? {}),
     useOriginGuard(o.origins, o.localToken),
     useSimpleContentTypeRefusal(),
     useTag(),
@@ -60,11 +65,13 @@ export function createGraphQLServer(o: GraphQLServerOptions) {
     plugins: [...requestPath, ...o.engine.plugins] as Plugin[],
     context: ({ req, res }) => {
       const state = stateOf(req);
+      const caller = state.caller!;
       return {
         services: o.services,
-        label: state.caller!.label,
+        label: caller.label,
         tag: state.tag ?? null,
-        origin: state.caller!.origin,
+        origin: caller.origin,
+        cardCaller: cardCallerOf(caller, state.tab!),
         host: req.headers.host,
         abortSignal: lazyAbortSignal(res),
       };

@@ -6,6 +6,8 @@ export interface RequestState {
   readonly started: number;
   caller?: Caller;
   tag?: string | null;
+  /** The browser tab (T1C-Session), or a session of the request's own. */
+  tab?: string;
   /** The operation name as the page gave it (bounded only when logged). */
   operation?: string | undefined;
 }

@@ -1,79 +1,79 @@
+import {
+  compileOriginEntry,
+  CONSENT_MODES,
+  MAX_PIN_REUSE_MINUTES,
+  OriginEntryError,
+  OriginMatcher,
+  PIN_ENTRIES,
+  type ConsentMode,
+  type OriginEntry,
+  type OriginMatch,
+  type PinEntry,
+} from '@cardlink/ds-protocol';
+
+export type { ConsentMode, OriginEntry, OriginMatch, PinEntry };
+
+/** An application's settings for the connector's own pages, with the defaults filled in. */
+export interface AppSettings {
+  label: string;
+  pinEntry: PinEntry;
+  consent: ConsentMode;
+  pinReuseMinutes: number;
+}
+
+/** Absent settings (an older DS, an origins file) mean the legacy behaviour: HOST_PAGE, OFF, 0. */
+export const settingsOf = (e: OriginEntry): AppSettings => ({
+  label: e.label,
+  pinEntry: e.pinEntry ?? 'HOST_PAGE',
+  consent: e.consent ?? 'OFF',
+  pinReuseMinutes: e.pinReuseMinutes ?? 0,
+});
+
 /**
- * The web origins that may use the connector, each with the label of its application.
- * Entries are exact origins (`https://app.example.com[:port]`) or wildcards
- * (`https://*.example.com[:port]`, matching any sub-domain, never the bare domain).
+ * An entry from JSON (origins file, DS sync) reduced to the known fields, each checked;
+ * throws OriginEntryError with a readable reason.
  */
-export interface OriginEntry {
-  origin: string;
-  label: string;
+export function entryFromJson(raw: unknown): OriginEntry {
+  const o = raw as Record<string, unknown> | null;
+  if (typeof o?.origin !== 'string' || typeof o?.label !== 'string') throw new OriginEntryError('an entry needs "origin" and "label" strings');
+  const entry: OriginEntry = { origin: o.origin, label: o.label };
+  if (o.pinEntry !== undefined) {
+    if (!PIN_ENTRIES.includes(o.pinEntry as PinEntry)) throw new OriginEntryError(`pinEntry must be one of ${PIN_ENTRIES.join(', ')}`);
+    entry.pinEntry = o.pinEntry as PinEntry;
+  }
+  if (o.consent !== undefined) {
+    if (!CONSENT_MODES.includes(o.consent as ConsentMode)) throw new OriginEntryError(`consent must be one of ${CONSENT_MODES.join(', ')}`);
+    entry.consent = o.consent as ConsentMode;
+  }
+  if (o.pinReuseMinutes !== undefined) {
+    const n = o.pinReuseMinutes;
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > MAX_PIN_REUSE_MINUTES) {
+      throw new OriginEntryError(`pinReuseMinutes must be an integer from 0 to ${MAX_PIN_REUSE_MINUTES}`);
+    }
+    entry.pinReuseMinutes = n as number;
+  }
+  compileOriginEntry(entry);
+  return entry;
 }
-
-interface CompiledEntry {
-  label: string;
-  entry: string;
-  scheme: string;
-  /** Exact host, or the suffix (with leading dot) for wildcards. */
-  host: string;
-  port: string;
-  wildcard: boolean;
-}
-
-export class OriginEntryError extends Error {
-  readonly code = 'INVALID_ORIGIN_ENTRY';
-}
-
-const LABEL = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
- * What a browser can put in an Origin's host after URL parsing: DNS labels (letters, digits,
- * `-`, `_`; IDNs arrive as punycode) or an IP literal. A literal `*` is not a host: an Origin
- * of `https://*.example.com` must match nothing, not the wildcard entry it imitates.
+ * The web origins that may use the connector, each with the label of its application. The
+ * entry and matching rules are the DS protocol's (@cardlink/ds-protocol): exact origins and
+ * `https://*.domain` wildcards; a literal `*` in a request's Origin matches nothing.
  */
-const ORIGIN_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
-
-/** The allow-list entry an origin matched: its label and the entry itself (for per-entry limits). */
-export interface OriginMatch {
-  label: string;
-  /** The entry as written in the list (lower case), e.g. `https://*.example.com`. */
-  entry: string;
-}
-
-/** Parse an allow-list entry; throws OriginEntryError with a readable reason. */
-export function compileEntry(entry: OriginEntry): CompiledEntry {
-  if (!LABEL.test(entry.label ?? '')) throw new OriginEntryError(`invalid label for ${entry.origin}`);
-  const raw = String(entry.origin ?? '').trim().toLowerCase();
-  const wildcard = /^https?:\/\/\*\./.test(raw);
-  const probe = wildcard ? raw.replace('://*.', '://wildcard.') : raw;
-  let url: URL;
-  try {
-    url = new URL(probe);
-  } catch {
-    throw new OriginEntryError(`not an origin: ${entry.origin}`);
-  }
-  if (url.origin !== probe) throw new OriginEntryError(`an origin has no path, query or credentials: ${entry.origin}`);
-  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback && !wildcard)) {
-    throw new OriginEntryError(`origins must use https (http only for localhost): ${entry.origin}`);
-  }
-  const host = wildcard ? url.hostname.slice('wildcard'.length) : url.hostname;
-  if (wildcard && host.split('.').filter(Boolean).length < 2) throw new OriginEntryError(`wildcard too broad: ${entry.origin}`);
-  return { label: entry.label, entry: raw, scheme: url.protocol, host, port: url.port, wildcard };
-}
-
 export class AllowList {
-  private readonly exact = new Map<string, OriginMatch>();
-  private readonly wildcards: CompiledEntry[] = [];
-  /** Memo of decisions: pages send the same Origin on every request. */
+  private readonly matcher: OriginMatcher;
+  /** Memo of decisions (bounded): pages send the same Origin on every request. */
   private readonly memo = new Map<string, OriginMatch | null>();
+  private readonly byLabel = new Map<string, AppSettings>();
   readonly entries: readonly OriginEntry[];
 
+  /** Throws OriginEntryError for a malformed entry. */
   constructor(entries: readonly OriginEntry[]) {
     this.entries = entries;
-    for (const e of entries) {
-      const c = compileEntry(e);
-      if (c.wildcard) this.wildcards.push(c);
-      else this.exact.set(`${c.scheme}//${c.host}${c.port ? `:${c.port}` : ''}`, { label: c.label, entry: c.entry });
-    }
+    this.matcher = new OriginMatcher(entries);
+    // One application, one set of settings: the first entry of a label gives them.
+    for (const e of entries) if (!this.byLabel.has(e.label)) this.byLabel.set(e.label, settingsOf(e));
   }
 
   /** The label of the application for this Origin header value, or undefined if refused. */
@@ -81,34 +81,24 @@ export class AllowList {
     return this.match(origin)?.label;
   }
 
-  /** The entry this Origin header value matches, or undefined if refused. */
+  /** The allow-list entry (with its settings) this Origin header value matches, or undefined if refused. */
+  entryFor(origin: string): OriginEntry | undefined {
+    return this.match(origin)?.source;
+  }
+
+  /** The entry this Origin header value matches (label and entry, for per-entry limits), or undefined. */
   match(origin: string): OriginMatch | undefined {
     const known = this.memo.get(origin);
     if (known !== undefined) return known ?? undefined;
-    const found = this.decide(origin);
+    const found = this.matcher.match(origin);
     if (this.memo.size > 1000) this.memo.clear();
     this.memo.set(origin, found ?? null);
     return found;
   }
 
-  private decide(origin: string): OriginMatch | undefined {
-    if (origin.length > 2048) return undefined;
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      return undefined;
-    }
-    // A browser's Origin is exactly the serialised origin; anything else is forged or malformed.
-    if (url.origin === 'null' || url.origin !== origin || !ORIGIN_HOST.test(url.hostname)) return undefined;
-    const exact = this.exact.get(origin);
-    if (exact !== undefined) return exact;
-    for (const w of this.wildcards) {
-      if (url.protocol === w.scheme && url.port === w.port && url.hostname.endsWith(w.host) && url.hostname.length > w.host.length) {
-        return { label: w.label, entry: w.entry };
-      }
-    }
-    return undefined;
+  /** The settings of the application with this label (the legacy defaults for an unknown one). */
+  settingsFor(label: string): AppSettings {
+    return this.byLabel.get(label) ?? settingsOf({ origin: '', label });
   }
 }
 

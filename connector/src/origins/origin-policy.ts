@@ -1,4 +1,5 @@
-import { AllowList, mergeEntries, type OriginEntry } from './allow-list.js';
+import type { OriginEntry } from '@cardlink/ds-protocol';
+import { AllowList, mergeEntries } from './allow-list.js';
 
 /**
  * The allow-list in force: the DS's entries merged with the local origins file. Swapped

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { compileEntry, OriginEntryError, type OriginEntry } from './allow-list.js';
+import { OriginEntryError, type OriginEntry } from '@cardlink/ds-protocol';
+import { entryFromJson } from './allow-list.js';
 
 /**
  * The static allow-list for development and offline use: a JSON array of
- * `{ "origin": "https://app.example.com", "label": "my-app" }`.
+ * `{ "origin": "https://app.example.com", "label": "my-app" }`, optionally with the application's
+ * settings `pinEntry` (CONNECTOR_PAGE | HOST_PAGE), `consent` (OFF | ONCE_PER_ORIGIN |
+ * EVERY_SESSION) and `pinReuseMinutes`, as the DS sends them.
  */
 export function readOriginsFile(path: string): OriginEntry[] {
   let parsed: unknown;
@@ -14,12 +17,10 @@ export function readOriginsFile(path: string): OriginEntry[] {
   }
   if (!Array.isArray(parsed)) throw new OriginEntryError(`origins file ${path} must hold a JSON array`);
   return parsed.map((item: unknown, i) => {
-    const o = item as Partial<OriginEntry>;
-    if (typeof o?.origin !== 'string' || typeof o?.label !== 'string') {
-      throw new OriginEntryError(`origins file ${path}, entry ${i}: needs "origin" and "label" strings`);
+    try {
+      return entryFromJson(item);
+    } catch (e) {
+      throw new OriginEntryError(`origins file ${path}, entry ${i}: ${(e as Error).message}`);
     }
-    const entry = { origin: o.origin, label: o.label };
-    compileEntry(entry);
-    return entry;
   });
 }

@@ -24,6 +24,31 @@ const MIGRATIONS: string[] = [
    CREATE INDEX transactions_outbox ON transactions(seq) WHERE synced_at IS NULL;
    CREATE INDEX transactions_label_time ON transactions(label, occurred_at);
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // PIN_CHANGE and CONSENT join the use cases (SQLite cannot alter a CHECK: copy the table);
+  // per origin: the user's consent and when the application last used the card.
+  `CREATE TABLE transactions_v2 (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     use_case TEXT NOT NULL CHECK (use_case IN ('IDENTITY_READ','AUTHENTICATION','SIGNATURE',
+       'PIN_VERIFICATION','PIN_CHANGE','CONSENT','FILE_DOWNLOAD','FILE_UPLOAD','FILE_PRINT')),
+     module TEXT NOT NULL,
+     result TEXT NOT NULL,
+     occurred_at TEXT NOT NULL,
+     label TEXT NOT NULL,
+     tag TEXT,
+     synced_at TEXT
+   );
+   INSERT INTO transactions_v2 SELECT * FROM transactions;
+   DROP TABLE transactions;
+   ALTER TABLE transactions_v2 RENAME TO transactions;
+   CREATE INDEX transactions_outbox ON transactions(seq) WHERE synced_at IS NULL;
+   CREATE INDEX transactions_label_time ON transactions(label, occurred_at);
+   CREATE TABLE origin_activity (
+     origin TEXT PRIMARY KEY,
+     label TEXT NOT NULL,
+     consent_at TEXT,
+     last_used_at TEXT
+   );`,
 ];
 
 /**

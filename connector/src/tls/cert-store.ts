@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { IssuedCert } from './x509.js';
@@ -73,7 +73,10 @@ export class CertStore {
       if (!credentialsUsable({ key: ca.keyPem, cert: ca.certPem, chain: '', ca: ca.certPem }, now)) ca = undefined;
     }
     if (!ca) {
-      ca = createLoopbackCa(`Cardlink connector local CA ${now.toISOString().slice(0, 10)}`, SELF_CA_DAYS, now);
+      // A subject of its own: NSS files certificates with one subject under one nickname, so two
+      // connectors' CAs made the same day would collide in the browser's database.
+      const id = randomBytes(4).toString('hex');
+      ca = createLoopbackCa(`Cardlink connector local CA ${now.toISOString().slice(0, 10)} ${id}`, SELF_CA_DAYS, now);
       writeFileAtomic(p.localCaKey, ca.keyPem, 0o600);
     }
     const leaf = issueLoopbackLeaf(ca, SELF_LEAF_DAYS, now);

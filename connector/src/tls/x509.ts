@@ -1,6 +1,6 @@
 import forge from 'node-forge';
 import { randomBytes } from 'node:crypto';
-import { LOOPBACK_DNS_NAMES, LOOPBACK_IPS } from './loopback-names.js';
+import { LOOPBACK_DNS_NAMES, LOOPBACK_IPS } from '@cardlink/ds-protocol';
 
 const { asn1, pki } = forge;
 

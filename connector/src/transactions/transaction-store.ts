@@ -1,8 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../store/database.js';
+import type { UseCase as ProtocolUseCase } from '@cardlink/ds-protocol';
 import type { UseCase } from '../graphql/generated/resolvers.js';
 
 export type { UseCase };
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The GraphQL schema's use cases are the DS protocol's (they are billed by name): a drift fails the type check. */
+export const USE_CASES_MATCH_THE_DS_PROTOCOL: Same<UseCase, ProtocolUseCase> = true;
 
 /**
  * One anonymised usage record. By construction it holds no personal data: no names,

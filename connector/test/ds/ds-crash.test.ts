@@ -51,8 +51,8 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
     try {
       // 1. first start: registers, syncs; then three identity reads land in the outbox
       let c = await launch();
-      await until(async () => (await ds.repo.listDevices()).length === 1);
-      const deviceId = (await ds.repo.listDevices())[0]!.id;
+      await until(async () => (await ds.repo.devices.listDevices()).length === 1);
+      const deviceId = (await ds.repo.devices.listDevices())[0]!.id;
       const ca = () => readFileSync(join(dataDir, 'tls/ca.crt'), 'utf8');
       // until the DS certificate is served and the DS origin list is in force
       await until(() =>
@@ -70,7 +70,7 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
         expect(read.json.data.beid.identity.surname).toBe('Specimen');
       }
       expect(pending()).toBe(3);
-      const before = await ds.repo.countTransactions(deviceId);
+      const before = await ds.repo.transactions.countTransactions(deviceId);
       c.child.kill('SIGTERM');
       await c.exited;
 
@@ -78,7 +78,7 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
       //    connector never hears back, and dies with SIGKILL while waiting
       ds.holdSyncResponses = true;
       c = await launch();
-      await until(async () => (await ds.repo.countTransactions(deviceId)) === before + 3);
+      await until(async () => (await ds.repo.transactions.countTransactions(deviceId)) === before + 3);
       c.child.kill('SIGKILL');
       expect(await c.exited).toBe('SIGKILL');
       expect(pending()).toBe(3); // never acknowledged, still in the outbox
@@ -87,7 +87,7 @@ describe('a connector killed with SIGKILL in the middle of a sync', () => {
       ds.holdSyncResponses = false;
       c = await launch();
       await until(() => pending() === 0);
-      expect(await ds.repo.countTransactions(deviceId)).toBe(before + 3);
+      expect(await ds.repo.transactions.countTransactions(deviceId)).toBe(before + 3);
       c.child.kill('SIGTERM');
       await c.exited;
     } finally {

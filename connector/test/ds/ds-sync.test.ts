@@ -62,7 +62,7 @@ describe('registration and sync with a real DS over HTTPS', () => {
     expect(served.checkIssued(dsRoot) && served.verify(dsRoot.publicKey)).toBe(true);
     // the origins file stays merged in
     expect((await fromOrigin(APP_ORIGIN)).json.data.info.label).toBe('local-dev');
-    expect((await ds.repo.listDevices()).map((d) => d.id)).toContain(deviceId);
+    expect((await ds.repo.devices.listDevices()).map((d) => d.id)).toContain(deviceId);
   });
 
   it('applies an origin added on the DS at the next sync, and refuses a removed one', async () => {
@@ -116,7 +116,7 @@ describe('connector status', () => {
 });
 
 describe('transactions reach the DS exactly once', () => {
-  const dsCount = async () => ds.repo.countTransactions(t.c.ds!.client.deviceId!);
+  const dsCount = async () => ds.repo.transactions.countTransactions(t.c.ds!.client.deviceId!);
 
   it('uploads the outbox and empties it only on acknowledgement', async () => {
     const before = await dsCount();
@@ -173,5 +173,32 @@ describe('transactions reach the DS exactly once', () => {
     await t.c.ds!.scheduler.syncNow();
     expect(t.c.services.transactions.pendingCount()).toBe(0);
     expect(await dsCount()).toBe(before + 12);
+  });
+
+  it('reports an explicit --ds.cycle at each sync, so the DS records the cycle this device keeps', async () => {
+    const deviceId = t.c.ds!.client.deviceId!;
+    // This connector was started without an explicit cycle: the DS records its own default.
+    await t.c.ds!.scheduler.syncNow();
+    expect((await ds.repo.devices.findDevice(deviceId))!.nextSyncAfterSeconds).toBe(ds.ds.config.defaultCycleSeconds);
+    const fast = await startTestConnector({
+      origins: [], dsUrl: ds.url, dsToken: ds.token, dsCaFile: ds.tlsCaFile, dsCycleSeconds: 300, dsCycleExplicit: true, dsInitialDelayMaxSeconds: 0,
+    });
+    try {
+      const id = await until(() => fast.c.ds!.client.deviceId);
+      await fast.c.ds!.scheduler.syncNow();
+      expect((await ds.repo.devices.findDevice(id))!.nextSyncAfterSeconds).toBe(300);
+      expect(fast.c.ds!.scheduler.cycleSeconds()).toBe(300);
+      // An older DS that refuses the field: the connector syncs without it from then on.
+      ds.refuseSyncField = 'cycleSeconds';
+      for (let i = 0; i < 2; i++) fast.c.services.transactions.record({ useCase: 'IDENTITY_READ', module: 'beid', result: 'OK', label: 'shop', tag: null });
+      expect(fast.c.services.transactions.pendingCount()).toBe(2);
+      await fast.c.ds!.scheduler.syncNow();
+      expect(fast.c.services.transactions.pendingCount()).toBe(0);
+      expect((await ds.repo.devices.findDevice(id))!.nextSyncAfterSeconds).toBe(ds.ds.config.defaultCycleSeconds);
+      expect(fast.logs()).toContain('the DS refused the sync with cycleSeconds');
+    } finally {
+      ds.refuseSyncField = undefined;
+      await fast.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { startConnector, type RunningConnector } from '../../src/app.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { StartOptions } from '../../src/config/options.js';
-import type { OriginEntry } from '../../src/origins/allow-list.js';
+import type { OriginEntry } from '@cardlink/ds-protocol';
 import { call, gql, type CallOptions, type Reply } from './https-client.js';
 
 export const APP_ORIGIN = 'https://app.example.com';

@@ -19,6 +19,8 @@ export interface TestDs {
   removeOrigin(origin: string, label?: string): Promise<void>;
   /** While true, sync answers are computed and committed, then never sent (the client waits). */
   holdSyncResponses: boolean;
+  /** A sync body field this DS refuses as an older DS would (400 INVALID_REQUEST); undefined: none. */
+  refuseSyncField: string | undefined;
   /** Stop answering (the DS is down); `restart` brings it back on the same port and data. */
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -36,6 +38,13 @@ export async function startTestDs(config: Partial<DsConfig> = {}): Promise<TestD
   writeFileSync(tlsCaFile, tlsCa.certPem);
   const make = () => {
     const d = createDs({ db: repo, ca, config: { ...config, tls: { cert: tlsLeaf.certPem, key: tlsLeaf.keyPem } } });
+    // Before the route parses the raw body: a field an older DS's schema does not know.
+    d.app.addHook('preValidation', async (req, reply) => {
+      if (req.url !== '/v1/sync' || !t.refuseSyncField || !Buffer.isBuffer(req.body)) return;
+      if (req.body.includes(`"${t.refuseSyncField}"`)) {
+        await reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: 'body must NOT have additional properties' } });
+      }
+    });
     // onSend runs after the route committed: holding here is "the DS answered, the answer never came".
     d.app.addHook('onSend', async (req, _reply, payload) => {
       if (t.holdSyncResponses && req.url === '/v1/sync') await new Promise(() => undefined);
@@ -52,6 +61,7 @@ export async function startTestDs(config: Partial<DsConfig> = {}): Promise<TestD
   let running = true;
   const t: TestDs = {
     holdSyncResponses: false,
+    refuseSyncField: undefined,
     get ds() {
       return ds;
     },

@@ -22,6 +22,8 @@ export const VERIFIABLE: Partial<Record<Algorithm, Scheme>> = {
   RSA_PKCS1_SHA512: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
   RSA_PSS_SHA1: { name: 'RSA-PSS', hash: 'SHA-1' },
   RSA_PSS_SHA256: { name: 'RSA-PSS', hash: 'SHA-256' },
+  RSA_PSS_SHA384: { name: 'RSA-PSS', hash: 'SHA-384' },
+  RSA_PSS_SHA512: { name: 'RSA-PSS', hash: 'SHA-512' },
   ECDSA_SHA256: { name: 'ECDSA', hash: 'SHA-256' },
   ECDSA_SHA384: { name: 'ECDSA', hash: 'SHA-384' },
   ECDSA_SHA512: { name: 'ECDSA', hash: 'SHA-512' },

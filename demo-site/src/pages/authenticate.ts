@@ -25,7 +25,7 @@ export const authenticatePage: Page = {
       },
     }, 'New challenge');
     const algorithm = algorithmSelect(app, card!);
-    const pin = pinInput({ required: false, help: 'Needed once per card session; leave it empty if you entered it already.' });
+    const pin = pinInput(app, { required: false, help: 'Asked every time, unless this application lets a PIN verified in this tab be reused for a few minutes.' });
     const out = output('authenticate');
     const submit = h('button', { type: 'submit' }, 'Authenticate');
     const form = h(
@@ -40,7 +40,7 @@ export const authenticatePage: Page = {
             const data = challenge;
             const hash = await digest(alg, data as BufferSource);
             const typed = pin.take();
-            const result = await card!.authenticate({ algorithm: alg, hash, pin: typed === '' ? undefined : typed, allowLastTry: pin.allowLastTry() });
+            const result = await card!.authenticate({ algorithm: alg, hash, pin: typed || undefined, allowLastTry: pin.allowLastTry() });
             return signatureReport(result, data, hash, 'the challenge (32 random bytes)', { yes: 'Authentication valid', no: 'Authentication NOT valid' });
           });
         },

@@ -1,4 +1,4 @@
-import type { BeidCard, Identity } from '@cardlink/web-sdk';
+import { isConnectorError, type BeidCard, type Identity } from '@cardlink/web-sdk';
 import type { App } from '../app.js';
 import { fields, h } from '../lib/dom.js';
 import { badge, output, run, type Page } from '../ui.js';
@@ -26,7 +26,13 @@ export const identityPage: Page = {
     const button = h('button', { type: 'button', onclick: () => void read() }, 'Read the card');
     const read = () =>
       run(app, button, out, async () => {
-        const { identity: id, address, photo, integrity } = await card!.read({ identity: true, address: true, photo: true, integrity: true });
+        const parts = { identity: true, address: true, photo: true, integrity: true } as const;
+        // Applications with consent on: the user allows this site on the connector's page first (a popup, still inside the click).
+        const { identity: id, address, photo, integrity } = await card!.read(parts).catch(async (e: unknown) => {
+          if (!isConnectorError(e) || e.code !== 'CONSENT_REQUIRED') throw e;
+          await app.connector.requestConsent();
+          return card!.read(parts);
+        });
         const name = `${id.firstNames} ${id.thirdNameInitial ?? ''} ${id.surname}`.replace(/\s+/g, ' ').trim();
         return h(
           'article',

@@ -11,7 +11,7 @@ export const pinPage: Page = {
   intro: 'Check the card’s PIN. A wrong PIN costs a try; after three the card is blocked, so the connector never spends the last try unless you allow it.',
   needsCard: true,
   render(app: App, card: BeidCard | null) {
-    const pin = pinInput();
+    const pin = pinInput(app);
     const out = output('pin');
     const triesOut = output('tries');
     const verify = h('button', { type: 'submit' }, 'Verify PIN');
@@ -44,6 +44,15 @@ export const pinPage: Page = {
           ? notice('info', { state: 'tries-unknown', title: 'This card cannot tell', text: 'Applet 1.7 cards only tell the tries left after a PIN is entered.' })
           : h('p', null, triesLeft(n));
       });
-    return h('div', null, form, out, h('h3', null, 'Tries left'), h('p', null, 'Asked without spending a try (applet 1.8 cards).'), h('p', null, check), triesOut);
+    // Changing the PIN happens only on the connector's page: this site never sees either PIN.
+    const changeOut = output('change-pin');
+    const change = h('button', { type: 'button', class: 'secondary', onclick: () => void changePin() }, 'Change the PIN');
+    const changePin = () =>
+      run(app, change, changeOut, async () => {
+        const status = await card!.changePin();
+        return verdict(status.verified, 'PIN changed', 'PIN not changed');
+      });
+    const changeSection = app.info?.pinEntry === 'HOST_PAGE' ? null : h('div', null, h('h3', null, 'Change the PIN'), h('p', null, change), changeOut);
+    return h('div', null, form, out, changeSection, h('h3', null, 'Tries left'), h('p', null, 'Asked without spending a try (applet 1.8 cards).'), h('p', null, check), triesOut);
   },
 };

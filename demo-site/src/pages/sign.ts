@@ -50,20 +50,20 @@ export const signPage: Page = {
     fileRadio.addEventListener('change', switchMode);
 
     const algorithm = algorithmSelect(app, card!);
-    const pin = pinInput();
+    const pin = pinInput(app);
     const out = output('sign');
     const submit = h('button', { type: 'submit' }, 'Sign');
     let last: SignatureResult | undefined;
 
     /** The bytes to sign and a description, from the text or the file. */
-    const content = async (): Promise<{ data: Uint8Array; what: string }> => {
+    const content = async (): Promise<{ data: Uint8Array; what: string; name: string }> => {
       if (textRadio.checked) {
         const data = new TextEncoder().encode(text.value);
-        return { data, what: `the text (${data.length} bytes)` };
+        return { data, what: `the text (${data.length} bytes)`, name: 'text typed on the demo page' };
       }
       const f = file.files?.[0];
       if (!f) throw new Error('Choose a file to sign.');
-      return { data: new Uint8Array(await f.arrayBuffer()), what: `the file "${f.name}" (${f.size} bytes)` };
+      return { data: new Uint8Array(await f.arrayBuffer()), what: `the file "${f.name}" (${f.size} bytes)`, name: f.name.slice(0, 200) };
     };
 
     const recheck = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Check the signature against the current text or file');
@@ -89,9 +89,9 @@ export const signPage: Page = {
           void run(app, submit, out, async () => {
             const alg: Algorithm | null = algorithm.value();
             if (!alg) return notice('warning', { state: 'algorithm', title: 'No algorithm', text: 'Wait for the algorithms to load, or use another card.' });
-            const { data, what } = await content();
+            const { data, what, name } = await content();
             const hash = await digest(alg, data as BufferSource);
-            const result = await card!.sign({ algorithm: alg, hash, pin: pin.take(), allowLastTry: pin.allowLastTry() });
+            const result = await card!.sign({ algorithm: alg, hash, pin: pin.take(), allowLastTry: pin.allowLastTry(), documentName: name });
             last = result;
             recheck.disabled = false;
             recheckOut.replaceChildren();

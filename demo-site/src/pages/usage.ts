@@ -8,6 +8,8 @@ const USE_CASES: Record<UseCase, string> = {
   AUTHENTICATION: 'Authentication',
   SIGNATURE: 'Signature',
   PIN_VERIFICATION: 'PIN verification',
+  PIN_CHANGE: 'PIN change',
+  CONSENT: 'Consent to read the card',
   FILE_DOWNLOAD: 'File download',
   FILE_UPLOAD: 'File upload',
   FILE_PRINT: 'File print',

@@ -3,7 +3,8 @@ import { isoAt } from '../clock.js';
 import { DsError } from '../errors.js';
 import type { DeviceKey, DeviceKeyCache, DeviceKeys } from './device-keys.js';
 import type { ReplayGuard } from './replay-guard.js';
-import { stringToSign, verifySignature } from './signature.js';
+import { DEVICE_ID_RE, KEY_ID_RE, SIGNATURE_RE, stringToSign, TIMESTAMP_RE } from '@cardlink/ds-protocol';
+import { verifySignature } from './signature.js';
 
 export interface SignedRequest {
   method: string;
@@ -23,12 +24,12 @@ export interface AuthenticatedDevice {
   signingKey: DeviceKey;
   /** All live keys of the device (for the renewal window of the certificate in use). */
   keys: readonly DeviceKey[];
+  /** X-Timestamp (ms): with the device id, the request's identity for the persistent replay check. */
+  timestamp: number;
+  /** Until when (ms) that identity must be remembered: after it the timestamp is refused as stale. */
+  replayUntil: number;
 }
 
-const DEVICE_ID = /^[A-Za-z0-9-]{1,64}$/;
-const TIMESTAMP = /^\d{1,15}$/;
-const KEY_ID = /^[0-9a-f]{64}$/;
-const BASE64 = /^[A-Za-z0-9+/]{16,2048}={0,2}$/;
 
 /**
  * Proof of possession: the request must be signed with the key of a certificate the DS
@@ -44,10 +45,10 @@ export class DeviceAuthenticator {
 
   async authenticate(req: SignedRequest): Promise<AuthenticatedDevice> {
     const { deviceId, keyId, timestamp, signature } = req;
-    if (!deviceId || !DEVICE_ID.test(deviceId)) throw new DsError('AUTH_MISSING', 'X-Device-Id missing or malformed');
-    if (keyId !== undefined && !KEY_ID.test(keyId)) throw new DsError('AUTH_MISSING', 'X-Key-Id is not 64 lowercase hex digits');
-    if (!timestamp || !TIMESTAMP.test(timestamp)) throw new DsError('AUTH_MISSING', 'X-Timestamp missing or not Unix milliseconds');
-    if (!signature || !BASE64.test(signature)) throw new DsError('AUTH_MISSING', 'X-Signature missing or not base64');
+    if (!deviceId || !DEVICE_ID_RE.test(deviceId)) throw new DsError('AUTH_MISSING', 'X-Device-Id missing or malformed');
+    if (keyId !== undefined && !KEY_ID_RE.test(keyId)) throw new DsError('AUTH_MISSING', 'X-Key-Id is not 64 lowercase hex digits');
+    if (!timestamp || !TIMESTAMP_RE.test(timestamp)) throw new DsError('AUTH_MISSING', 'X-Timestamp missing or not Unix milliseconds');
+    if (!signature || !SIGNATURE_RE.test(signature)) throw new DsError('AUTH_MISSING', 'X-Signature missing or not base64');
 
     const now = this.clock.now();
     const ts = Number(timestamp);
@@ -79,6 +80,6 @@ export class DeviceAuthenticator {
     if (!this.replay.claim(deviceId, ts, now)) {
       throw new DsError('AUTH_REPLAY', 'this X-Timestamp was already used by this device');
     }
-    return { deviceId, orgId: entry.orgId, signingKey: key, keys: entry.keys };
+    return { deviceId, orgId: entry.orgId, signingKey: key, keys: entry.keys, timestamp: ts, replayUntil: ts + this.maxSkewMs };
   }
 }

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { isoAt } from '../clock.js';
-import type { DeviceCertificate, Repository } from '../store/repository.js';
+import type { DeviceCertificate, DeviceStore } from '../store/devices.js';
 
 export interface DeviceKey {
   serial: string;
@@ -34,7 +34,7 @@ export class DeviceKeyCache {
   private readonly entries = new Map<string, DeviceKeys>();
 
   constructor(
-    private readonly repo: Repository,
+    private readonly devices: DeviceStore,
     private readonly clock: Clock,
     private readonly maxEntries = 100_000,
   ) {}
@@ -51,12 +51,12 @@ export class DeviceKeyCache {
   }
 
   async reload(deviceId: string): Promise<DeviceKeys | undefined> {
-    const device = await this.repo.findDevice(deviceId);
+    const device = await this.devices.findDevice(deviceId);
     if (!device) {
       this.entries.delete(deviceId);
       return undefined;
     }
-    const certs = await this.repo.liveCertificates(deviceId, isoAt(this.clock.now()));
+    const certs = await this.devices.liveCertificates(deviceId, isoAt(this.clock.now()));
     const entry: DeviceKeys = { deviceId, orgId: device.orgId, keys: certs.map(toKey) };
     this.put(entry);
     return entry;

@@ -3,8 +3,10 @@
  * acceptable, so a captured request cannot be sent again. Keyed on the timestamp rather than
  * the signature bytes: ECDSA signatures are malleable, timestamps are not.
  *
- * In memory: one DS process. Several DS instances behind a load balancer (the PostgreSQL
- * issue) need a shared implementation of this interface.
+ * In memory, per process: the cheap first check before the body is parsed. The durable one
+ * is in the store: recordSync refuses a (device, timestamp) pair it has seen within the skew
+ * window (table seen_requests), so a replay after a restart, or at another instance on the same
+ * database, changes nothing either.
  */
 export interface ReplayGuard {
   /** True if first use (and records it); false if this pair was seen before. */

@@ -1,13 +1,4 @@
-import { createHash, verify, type KeyObject } from 'node:crypto';
-
-/**
- * The string a device signs for a request (PROTOCOL.md, "Signing"): method, path, the
- * timestamp exactly as sent and the base64 SHA-256 of the exact body bytes, joined by LF.
- */
-export function stringToSign(method: string, path: string, timestamp: string, body: Uint8Array): Buffer {
-  const bodyHash = createHash('sha256').update(body).digest('base64');
-  return Buffer.from(`${method.toUpperCase()}\n${path}\n${timestamp}\n${bodyHash}`, 'utf8');
-}
+import { verify, type KeyObject } from 'node:crypto';
 
 /**
  * RSA keys: PKCS#1 v1.5 with SHA-256 (Node's default padding for RSA keys). EC keys: ECDSA

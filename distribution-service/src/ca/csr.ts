@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { fail, ok, type Result } from '../errors.js';
 import { asn1Extras, forge, fromBinary, pkiExtras, type Asn1Validator } from './forge.js';
-import { LOOPBACK_NAMES } from './loopback.js';
+import { LOOPBACK_NAMES, MAX_CSR_PEM_LENGTH } from '@cardlink/ds-protocol';
 
 const { asn1 } = forge;
 
@@ -15,8 +15,6 @@ export interface CheckedCsr {
   keyId: string;
   keyType: 'rsa' | 'ec';
 }
-
-export const MAX_CSR_PEM_LENGTH = 16 * 1024;
 
 /** Signature algorithms accepted on a CSR, by OID; forge's own CSR parser only reads RSA keys. */
 const SIGNATURE_ALGORITHMS: Record<string, { hash: string; key: 'rsa' | 'ec' }> = {

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { isoAt } from '../clock.js';
 import type { CheckedCsr } from './csr.js';
 import { asn1Extras, forge, fromBinary, pkiExtras, toBinary } from './forge.js';
-import { LOOPBACK_DNS, LOOPBACK_IPS } from './loopback.js';
+import { LOOPBACK_DNS_NAMES, LOOPBACK_IPS } from '@cardlink/ds-protocol';
 import type { RootCa } from './root-ca.js';
 import { randomSerial } from './serial.js';
 
@@ -55,7 +55,7 @@ export function issueLeaf(ca: RootCa, csr: CheckedCsr, lifetimeSeconds: number, 
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [...LOOPBACK_DNS.map((value) => ({ type: 2, value })), ...LOOPBACK_IPS.map((ip) => ({ type: 7, ip }))],
+      altNames: [...LOOPBACK_DNS_NAMES.map((value) => ({ type: 2, value })), ...LOOPBACK_IPS.map((ip) => ({ type: 7, ip }))],
     },
     { id: '2.5.29.14', value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, subjectKeyIdentifier(spkiAsn1)) },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.keyIdentifier },

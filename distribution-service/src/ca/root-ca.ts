@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
@@ -78,11 +78,30 @@ export function loadOrCreateCa(dataDir: string, clock: Clock = systemClock): Roo
   if (existsSync(certPath) && existsSync(keyPath)) {
     return fromPem(readFileSync(certPath, 'utf8'), readFileSync(keyPath, 'utf8'));
   }
-  mkdirSync(join(dataDir, 'ca'), { recursive: true, mode: 0o700 });
+  if (existsSync(join(dataDir, 'ca'))) {
+    // A folder from before (or made by hand) without both files: fill it in place.
+    const ca = generateRootCa(clock);
+    writeAtomically(keyPath, ca.key.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+    writeAtomically(certPath, ca.certPem, 0o644);
+    return ca;
+  }
+  // Replicas sharing a data dir may start together: each builds a complete CA folder aside and
+  // renames it into place; a rename onto the folder another one put there first fails, and the
+  // loser uses the winner's CA. Every replica ends up with the same key.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const aside = mkdtempSync(join(dataDir, '.ca-'));
   const ca = generateRootCa(clock);
-  writeAtomically(keyPath, ca.key.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
-  writeAtomically(certPath, ca.certPem, 0o644);
-  return ca;
+  writeFileSync(join(aside, 'root.key.pem'), ca.key.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+  writeFileSync(join(aside, 'root.cert.pem'), ca.certPem, { mode: 0o644 });
+  try {
+    renameSync(aside, join(dataDir, 'ca'));
+    return ca;
+  } catch (e) {
+    rmSync(aside, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    return fromPem(readFileSync(certPath, 'utf8'), readFileSync(keyPath, 'utf8'));
+  }
 }
 
 function writeAtomically(path: string, content: string, mode: number): void {

@@ -17,7 +17,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('ds')
     .description('Cardlink Distribution Service: admin commands and the server')
     .option('--data-dir <dir>', 'holds the CA and, by default, the database (default $DS_DATA_DIR or ./.data/ds)')
-    .option('--db <file>', 'SQLite database file (default <data-dir>/ds.sqlite)')
+    .option('--db <file-or-url>', 'SQLite database file or postgres:// URL (default $CARDLINK_DS_DB, else <data-dir>/ds.sqlite)')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   orgCommands(program, env);

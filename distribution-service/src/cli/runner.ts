@@ -21,7 +21,7 @@ export function cliEnv(io: CliIo): CliEnv {
         // commander passes positional arguments, then the options object, then the command.
         const args = all.slice(0, -2) as unknown as A;
         const opts = cmd.optsWithGlobals() as Record<string, unknown>;
-        const ctx = adminContext(opts as StorageOptions);
+        const ctx = await adminContext(opts as StorageOptions);
         // Cut short by a signal: close the database (an open transaction rolls back) and say so.
         claimStopSignals(() => ctx.repo.close(), interruptedExitCode);
         try {

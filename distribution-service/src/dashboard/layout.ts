@@ -1,7 +1,7 @@
 import type { Organisation } from '../store/repository.js';
 import type { FleetStatus } from '../services/fleet.js';
 import type { PublicUser } from '../services/users.js';
-import { html, url, type Html } from './html.js';
+import { html, raw, url, type Html } from './html.js';
 
 export const BASE = '/dashboard';
 
@@ -26,6 +26,15 @@ const current = (on: boolean): Html => (on ? html` aria-current="page"` : html``
 export const statusBadge = (s: FleetStatus): Html => html`<span class="badge status-${s}">${s}</span>`;
 
 export const csrfField = (token: string | undefined): Html => html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
+
+/**
+ * Every table scrolls sideways inside its own box: a wide report or fleet table never widens
+ * the page (1280 px screens, 390 px phones). The box is focusable so keyboards can scroll it.
+ */
+function scrollableTables(body: Html): Html {
+  // Data is escaped (`&lt;table`), so only the pages' own markup matches.
+  return raw(body.value.replace(/<table\b/g, '<div class="table-scroll" tabindex="0"><table').replace(/<\/table>/g, '</table></div>'));
+}
 
 export function page(v: View, body: Html): string {
   const user = v.user;
@@ -65,7 +74,7 @@ ${sub}
 <main id="main">
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 ${v.error ? html`<p class="error" id="page-error" role="alert">${v.error}</p>` : ''}
-${body}
+${scrollableTables(body)}
 </main>
 </body>
 </html>
@@ -77,6 +86,7 @@ export const NOTICES: Record<string, string> = {
   'org-created': 'Organisation created.',
   'app-created': 'Application created.',
   'app-renamed': 'Application renamed.',
+  'app-settings': 'Connector page settings saved; connectors get them with their next sync.',
   'app-relabelled': 'Label changed. Connectors get it with their next sync; transactions already recorded keep the old label.',
   'origin-added': 'Origin added. Connectors allow it after their next sync.',
   'origin-removed': 'Origin removed. Connectors refuse it after their next sync.',

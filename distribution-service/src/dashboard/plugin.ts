@@ -3,12 +3,11 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { isoAt } from '../clock.js';
 import { DsError, isDsError } from '../errors.js';
 import type { ServiceContext } from '../services/context.js';
-import { publicUser, resolveSession } from '../services/users.js';
+import { dashboardSecret, publicUser, resolveSession } from '../services/users.js';
 import { html } from './html.js';
 import { BASE, page } from './layout.js';
 import { appRoutes } from './routes/apps.js';
@@ -32,7 +31,7 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Service
   const { ctx } = opts;
   const cfg = ctx.config.dashboard;
   const secret =
-    cfg.secret ?? (await ctx.repo.getOrCreateSecret('dashboard', () => randomBytes(32).toString('base64url'), isoAt(ctx.clock.now())));
+    cfg.secret ?? (await dashboardSecret(ctx));
 
   await app.register(cookie, { secret: derive(secret, 'cookie-signature') });
   await app.register(formbody, { bodyLimit: 64 * 1024 });

@@ -8,14 +8,19 @@ a:focus,button:focus,input:focus,select:focus{outline:3px solid #f2b01e;outline-
 header.top{display:flex;flex-wrap:wrap;align-items:center;gap:16px;padding:10px 20px;background:#16324f;color:#fff}
 header.top a{color:#fff}
 header.top .brand{font-weight:700;text-decoration:none;margin-right:12px}
-header.top nav ul{display:flex;gap:14px;list-style:none;margin:0;padding:0}
+header.top nav ul{display:flex;flex-wrap:wrap;gap:6px 14px;list-style:none;margin:0;padding:0}
 header.top nav a[aria-current=page]{text-decoration:underline;text-underline-offset:4px;font-weight:600}
-header.top .who{margin-left:auto;display:flex;gap:10px;align-items:center}
+header.top .who{margin-left:auto;display:flex;flex-wrap:wrap;gap:10px;align-items:center}
 header.top .who button{background:transparent;color:#fff;border:1px solid #fff;border-radius:4px;padding:3px 10px;cursor:pointer}
 nav.sub{padding:8px 20px;background:#e4e9f0;border-bottom:1px solid #c9d2de}
-nav.sub ul{display:flex;gap:16px;list-style:none;margin:0;padding:0}
+nav.sub ul{display:flex;flex-wrap:wrap;gap:6px 16px;list-style:none;margin:0;padding:0}
 nav.sub a[aria-current=page]{font-weight:700;color:#1a1a1a;text-decoration:none}
-main{padding:18px 20px 40px;max-width:1200px}
+main{padding:18px 20px 40px;max-width:1200px;min-width:0}
+.table-scroll{max-width:100%;overflow-x:auto;margin:.5em 0 1em}
+.table-scroll>table{margin:0}
+#report-table td:not(.num){white-space:nowrap}
+#report-table th{max-width:6.5em;overflow-wrap:break-word}
+@media (max-width:600px){main{padding:12px 10px 30px}header.top{padding:8px 10px;gap:8px}nav.sub{padding:6px 10px}form.stack{max-width:100%}input,select{max-width:100%}form .field{max-width:100%;min-width:0}form .field>input{width:100%}}
 h1{font-size:1.5rem;margin:.2em 0 .6em}
 h2{font-size:1.15rem;margin:1.4em 0 .5em}
 table{border-collapse:collapse;background:#fff;margin:.5em 0 1em;min-width:40%}
@@ -31,6 +36,7 @@ td.no-tag::before{content:"(no tag)";color:#6b6b6b;font-style:italic}
 .update-up-to-date{background:#d7f2df;color:#0c5a27}
 .update-offered{background:#dbe9f8;color:#0b3d73}
 .update-failed{background:#f3d6d6;color:#7a1111}
+.update-cannot-update{background:#ececec;color:#3d3d3d}
 form.inline{display:inline}
 form.stack{display:grid;gap:8px;max-width:520px;background:#fff;padding:12px 14px;border:1px solid #c9d2de;border-radius:6px}
 form.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;background:#fff;padding:10px 12px;border:1px solid #c9d2de;border-radius:6px}

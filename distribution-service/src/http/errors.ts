@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DsError, type DsErrorCode } from '../errors.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 
 /** fastify's own error codes, translated into the DS's typed error codes. */
 const FASTIFY_CODES: Record<string, DsErrorCode> = {
@@ -18,6 +19,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     else if ((err as FastifyError).validation) e = new DsError('INVALID_REQUEST', err.message);
     else if (err.code && FASTIFY_CODES[err.code]) e = new DsError(FASTIFY_CODES[err.code]!, err.message);
     else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) e = new DsError('INVALID_REQUEST', err.message);
+    else if (isStoreUnavailable(err)) e = new DsError('STORE_UNAVAILABLE', 'the database is not reachable right now; retry later');
     else {
       request.log.error({ err }, 'unexpected error');
       e = new DsError('INTERNAL', 'internal error');

@@ -50,7 +50,7 @@ export function createDs(opts: CreateDsOptions): Ds {
     config,
     authority: createAuthority(opts.ca, { lifetimeSeconds: config.certLifetimeSeconds, clock }),
   };
-  const keys = new DeviceKeyCache(opts.db, clock);
+  const keys = new DeviceKeyCache(opts.db.devices, clock);
   const skewMs = config.maxClockSkewSeconds * 1000;
   const rt: DsRuntime = {
     ctx,
@@ -79,6 +79,8 @@ export function createDs(opts: CreateDsOptions): Ds {
   if (config.dashboard.enabled) {
     // Its own context: cookies, forms, CSRF, security headers and HTML errors stay under /dashboard.
     void app.register(dashboardPlugin, { prefix: '/dashboard', ctx });
+    // A person who opens the DS's address lands on the dashboard, not on a JSON 404.
+    app.get('/', (_request, reply) => reply.redirect('/dashboard/', 302));
   }
 
   let closing: Promise<void> | undefined;

@@ -12,5 +12,5 @@ export async function listAudit(
 ): Promise<AuditRow[]> {
   const orgId = input.org ? (await requireOrganisation(ctx, input.org)).id : undefined;
   const limit = Math.min(Math.max(input.limit ?? 100, 1), 1000);
-  return ctx.repo.listAudit({ limit, ...(orgId ? { orgId } : {}), ...(input.before !== undefined ? { beforeSeq: input.before } : {}) });
+  return ctx.repo.audit.listAudit({ limit, ...(orgId ? { orgId } : {}), ...(input.before !== undefined ? { beforeSeq: input.before } : {}) });
 }

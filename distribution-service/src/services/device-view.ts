@@ -1,31 +1,21 @@
 import { isoAt } from '../clock.js';
-import type { LogLevel } from '../domain/transaction.js';
+import type { ConfigPayload, CorsEntry, RenewalWindow } from '@cardlink/ds-protocol';
 import type { Organisation } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
 
-/** What an organisation tells its devices: shared by the register and sync answers. */
-export interface CorsFull {
-  version: number;
-  entries: { origin: string; label: string }[];
-}
-export type CorsView = CorsFull | { version: number; unchanged: true };
-
-export interface ConfigView {
-  version: number;
-  dsCycleSeconds?: number;
-  logLevel?: LogLevel;
-}
-
-export interface RenewalWindow {
-  windowStart: string;
-  windowEnd: string;
-}
+/** What an organisation tells its devices (protocol shapes), shared by the register and sync answers. */
+export type CorsView = { version: number; entries: CorsEntry[] } | { version: number; unchanged: true };
+export type ConfigView = ConfigPayload;
+export type { RenewalWindow };
 
 /** Full list unless the device already holds this version (the list's ETag). */
 export async function corsView(ctx: ServiceContext, org: Organisation, knownVersion?: number): Promise<CorsView> {
   if (knownVersion === org.corsVersion) return { version: org.corsVersion, unchanged: true };
-  const rows = await ctx.repo.listOrigins(org.id);
-  return { version: org.corsVersion, entries: rows.map((r) => ({ origin: r.origin, label: r.label })) };
+  const rows = await ctx.repo.applications.listOrigins(org.id);
+  return {
+    version: org.corsVersion,
+    entries: rows.map((r) => ({ origin: r.origin, label: r.label, pinEntry: r.pinEntry, consent: r.consent, pinReuseMinutes: r.pinReuseMinutes })),
+  };
 }
 
 export function configView(org: Organisation): ConfigView {

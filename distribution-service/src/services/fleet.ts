@@ -70,7 +70,7 @@ export interface FleetView {
 export async function fleet(ctx: ServiceContext, query: FleetQuery): Promise<FleetView> {
   const org = await requireOrganisation(ctx, query.org);
   const now = ctx.clock.now();
-  const all = (await ctx.repo.listDevices(org.id)).map((d) => fleetDevice(ctx, org, d, now));
+  const all = (await ctx.repo.devices.listDevices(org.id)).map((d) => fleetDevice(ctx, org, d, now));
   const counts = { online: 0, late: 0, offline: 0, all: all.length, corsCurrent: 0, configCurrent: 0 };
   for (const d of all) {
     counts[d.status]++;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isoAt } from '../clock.js';
-import { LOG_LEVELS, type LogLevel } from '../domain/transaction.js';
+import { LOG_LEVELS, type LogLevel } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
 import type { Organisation } from '../store/repository.js';
 import { auditEntry, type Actor } from './audit-entry.js';
@@ -11,7 +11,7 @@ const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 export async function createOrganisation(ctx: ServiceContext, name: string, actor?: Actor): Promise<Organisation> {
   if (!ORG_NAME.test(name)) throw new DsError('INVALID_ARGUMENT', 'an organisation name is 1-100 characters of letters, digits, space . _ -');
   const id = randomUUID();
-  return ctx.repo.createOrganisation(
+  return ctx.repo.applications.createOrganisation(
     { id, name, createdAt: isoAt(ctx.clock.now()) },
     auditEntry(ctx, actor, { orgId: id, action: 'org.create', target: name }),
   );
@@ -19,12 +19,12 @@ export async function createOrganisation(ctx: ServiceContext, name: string, acto
 
 /** By id or name; NOT_FOUND otherwise. */
 export async function requireOrganisation(ctx: ServiceContext, idOrName: string): Promise<Organisation> {
-  const org = await ctx.repo.findOrganisation(idOrName);
+  const org = await ctx.repo.applications.findOrganisation(idOrName);
   if (!org) throw new DsError('NOT_FOUND', `no organisation ${idOrName}`);
   return org;
 }
 
-export const listOrganisations = (ctx: ServiceContext): Promise<Organisation[]> => ctx.repo.listOrganisations();
+export const listOrganisations = (ctx: ServiceContext): Promise<Organisation[]> => ctx.repo.applications.listOrganisations();
 
 export interface ConfigPatch {
   /** Seconds; null clears the override. */
@@ -48,5 +48,5 @@ export async function setOrganisationConfig(ctx: ServiceContext, idOrName: strin
   const details: Record<string, unknown> = {};
   if (patch.dsCycleSeconds !== undefined) details.dsCycleSeconds = { from: org.dsCycleSeconds, to: patch.dsCycleSeconds };
   if (patch.logLevel !== undefined) details.logLevel = { from: org.logLevel, to: patch.logLevel };
-  return ctx.repo.setOrganisationConfig(org.id, patch, auditEntry(ctx, actor, { orgId: org.id, action: 'config.set', target: org.name, details }));
+  return ctx.repo.applications.setOrganisationConfig(org.id, patch, auditEntry(ctx, actor, { orgId: org.id, action: 'config.set', target: org.name, details }));
 }

@@ -1,3 +1,4 @@
+import type { RegisterRequest } from '@cardlink/ds-protocol';
 import { randomUUID } from 'node:crypto';
 import { checkCsr } from '../ca/csr.js';
 import { isoAt } from '../clock.js';
@@ -8,12 +9,8 @@ import { configView, corsView, nextSyncAfterSeconds, renewalWindow, type ConfigV
 import { requireOrganisation } from './organisations.js';
 import { resolveInstallToken } from './tokens.js';
 
-export interface RegisterInput {
-  installToken: string;
-  csr: string;
-  version: string;
-  os: string;
-}
+/** The register request body, already schema-validated. */
+export type RegisterInput = RegisterRequest;
 
 export interface RegisterResult {
   deviceId: string;
@@ -42,9 +39,9 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   const csr = checkCsr(input.csr);
   if (!csr.ok) throw csr.error;
 
-  const existingId = await ctx.repo.findDeviceIdByKey(csr.value.keyId);
+  const existingId = await ctx.repo.devices.findDeviceIdByKey(csr.value.keyId);
   if (existingId) {
-    const device = await ctx.repo.findDevice(existingId);
+    const device = await ctx.repo.devices.findDevice(existingId);
     if (!device || device.orgId !== token.orgId) {
       throw new DsError('KEY_ALREADY_REGISTERED', 'this key is registered to a device of another organisation');
     }
@@ -67,10 +64,10 @@ export async function registerDevice(ctx: ServiceContext, input: RegisterInput):
   };
 
   if (existingId) {
-    await ctx.repo.addCertificate(cert);
+    await ctx.repo.devices.addCertificate(cert);
   } else {
     // The repository re-checks the uses atomically: two registrations may race for the last one.
-    const created = await ctx.repo.registerDevice({
+    const created = await ctx.repo.devices.registerDevice({
       device: {
         id: deviceId,
         orgId: token.orgId,

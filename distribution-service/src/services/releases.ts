@@ -1,8 +1,9 @@
+import type { UpdateStatus } from '@cardlink/ds-protocol';
 import { randomUUID } from 'node:crypto';
 import type { AuthenticatedDevice } from '../auth/device-auth.js';
 import { isoAt } from '../clock.js';
 import { DsError } from '../errors.js';
-import { releaseStoreFor, type Release, type ReleaseFlag, type ReleaseStore } from '../store/release-store.js';
+import type { Release, ReleaseFlag } from '../store/releases.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 import { checkPackageMatches, compareVersions, isVersion, newer, parseManifest } from './release-versions.js';
@@ -22,12 +23,8 @@ export interface UpdateOffer {
 }
 
 /** The `updateStatus` member of a sync request. */
-export interface UpdateStatusInput {
-  current?: string;
-  failed?: { version: string; reason: string }[];
-}
+export type UpdateStatusInput = UpdateStatus;
 
-export const store = (ctx: ServiceContext): Promise<ReleaseStore> => releaseStoreFor(ctx.repo);
 export const packagePath = (id: string) => `/v1/releases/${id}/package`;
 
 /** `ds release publish`: checks the manifest's shape and that the package is the one it describes. */
@@ -39,7 +36,7 @@ export async function publishRelease(ctx: ServiceContext, o: { org: string; rele
   if (Buffer.from(o.release.signature, 'base64').length !== 64) throw new DsError('INVALID_ARGUMENT', 'the signature is not a base64 Ed25519 signature');
   const m = parseManifest(o.release.manifest);
   checkPackageMatches(m, o.pkg);
-  const s = await store(ctx);
+  const s = ctx.repo.releases;
   if (await s.findRelease(org.id, m.version)) throw new DsError('CONFLICT', `${org.name} already has a release ${m.version}`);
   const r: Release = {
     id: randomUUID(),
@@ -59,13 +56,13 @@ export async function publishRelease(ctx: ServiceContext, o: { org: string; rele
 }
 
 export async function listReleases(ctx: ServiceContext, org?: string): Promise<Release[]> {
-  return (await store(ctx)).listReleases(org ? (await requireOrganisation(ctx, org)).id : undefined);
+  return ctx.repo.releases.listReleases(org ? (await requireOrganisation(ctx, org)).id : undefined);
 }
 
 /** A withdrawn release is offered to nobody again; devices already on it stay until a newer one is offered. */
 export async function withdrawRelease(ctx: ServiceContext, o: { org: string; version: string }): Promise<Release> {
   const org = await requireOrganisation(ctx, o.org);
-  const s = await store(ctx);
+  const s = ctx.repo.releases;
   const r = await s.findRelease(org.id, o.version);
   if (!r) throw new DsError('NOT_FOUND', `${org.name} has no release ${o.version}`);
   await s.withdrawRelease(r.id, isoAt(ctx.clock.now()));
@@ -74,7 +71,7 @@ export async function withdrawRelease(ctx: ServiceContext, o: { org: string; ver
 
 /** The package of a release that is not withdrawn (GET /v1/releases/<id>/package). */
 export async function releasePackage(ctx: ServiceContext, id: string): Promise<{ release: Release; pkg: Buffer }> {
-  const s = await store(ctx);
+  const s = ctx.repo.releases;
   const release = /^[0-9a-f-]{36}$/.test(id) ? await s.getRelease(id) : undefined;
   const pkg = release && !release.withdrawnAt ? await s.readPackage(id) : undefined;
   if (!release || !pkg) throw new DsError('NOT_FOUND', 'no such release package');
@@ -113,7 +110,7 @@ export async function syncUpdate(
 ): Promise<UpdateOffer | undefined> {
   // Only connectors that can apply updates (supervised ones) send updateStatus; others get no offer.
   if (!o.updateStatus) return undefined;
-  const s = await store(ctx);
+  const s = ctx.repo.releases;
   const now = isoAt(ctx.clock.now());
   const reported = o.updateStatus.failed ?? [];
   const releases = await s.listReleases(device.orgId);

@@ -1,4 +1,4 @@
-import { USE_CASES, type UseCase } from '../domain/transaction.js';
+import { isLabel, USE_CASES, type UseCase } from '@cardlink/ds-protocol';
 import { DsError } from '../errors.js';
 import type { InstallReportRow, ReportDimension, ReportRow } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
@@ -28,7 +28,7 @@ export async function transactionReport(
   }
   const from = parseBound(input.from, 'from');
   const to = parseBound(input.to, 'to');
-  return ctx.repo.transactionReport({ orgId: org.id, by: by as ReportDimension[], ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  return ctx.repo.transactions.transactionReport({ orgId: org.id, by: by as ReportDimension[], ...(from ? { from } : {}), ...(to ? { to } : {}) });
 }
 
 /** Install-based billing: distinct devices active (with at least one transaction) per label and month. */
@@ -39,8 +39,8 @@ export async function installReport(
   const org = input.org ? await requireOrganisation(ctx, input.org) : undefined;
   const from = parseBound(input.from, 'from');
   const to = parseBound(input.to, 'to');
-  const rows = await ctx.repo.installReport({ ...(org ? { orgId: org.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
-  const names = new Map((await ctx.repo.listOrganisations()).map((o) => [o.id, o.name]));
+  const rows = await ctx.repo.transactions.installReport({ ...(org ? { orgId: org.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  const names = new Map((await ctx.repo.applications.listOrganisations()).map((o) => [o.id, o.name]));
   return rows.map((r) => ({ ...r, organisation: names.get(r.orgId) ?? r.orgId }));
 }
 
@@ -151,7 +151,7 @@ function checkBillingQuery(q: BillingQuery): BillingQuery {
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (q.period === 'day' && days > MAX_DAY_PERIODS) throw new DsError('INVALID_ARGUMENT', `at most ${MAX_DAY_PERIODS} days per day-by-day report`);
   if (days > 100 * 366) throw new DsError('INVALID_ARGUMENT', 'a report covers at most 100 years');
-  if (q.label !== undefined && q.label !== '' && !/^[A-Za-z0-9._:-]{1,64}$/.test(q.label)) throw new DsError('INVALID_ARGUMENT', 'not a label');
+  if (q.label !== undefined && q.label !== '' && !isLabel(q.label)) throw new DsError('INVALID_ARGUMENT', 'not a label');
   return { ...q, from, to, label: q.label || undefined };
 }
 
@@ -182,7 +182,7 @@ export async function billingReport(ctx: ServiceContext, input: BillingQuery): P
   const index = new Map(periods.map((p, i) => [p, i]));
 
   if (q.model === 'transactions') {
-    const raw = await ctx.repo.transactionReport({ ...base, by: [...periodDim, ...groups, 'useCase'] });
+    const raw = await ctx.repo.transactions.transactionReport({ ...base, by: [...periodDim, ...groups, 'useCase'] });
     const rows: Cell[][] = [];
     let current: { key: string; row: Cell[] } | undefined;
     const perUseCase = new Map<string, number[]>(USE_CASES.map((u) => [u, periods.map(() => 0)]));
@@ -208,7 +208,7 @@ export async function billingReport(ctx: ServiceContext, input: BillingQuery): P
     };
   }
 
-  const raw = await ctx.repo.activeDeviceReport({ ...base, by: [...periodDim, ...groups] });
+  const raw = await ctx.repo.transactions.activeDeviceReport({ ...base, by: [...periodDim, ...groups] });
   const rows = raw.map((r) => [...keyCells(r), r.devices]);
   // One line per group; beyond the first few, the chart would be unreadable (the table has them all).
   const series = new Map<string, number[]>();
@@ -218,7 +218,7 @@ export async function billingReport(ctx: ServiceContext, input: BillingQuery): P
     if (!values) series.set(name, (values = periods.map(() => 0)));
     values[index.get(periodOf(r))!] = r.devices;
   }
-  const overall = await ctx.repo.activeDeviceReport({ ...base, by: [] });
+  const overall = await ctx.repo.transactions.activeDeviceReport({ ...base, by: [] });
   return {
     query: q,
     table: { columns: [...keyColumns, 'active_devices'], firstNumeric: keyColumns.length, rows },
@@ -229,4 +229,10 @@ export async function billingReport(ctx: ServiceContext, input: BillingQuery): P
     },
     total: overall[0]?.devices ?? 0,
   };
+}
+
+/** The labels a report can filter on: the organisation's applications and every label its transactions carry (relabelled ones too). */
+export async function reportLabels(ctx: ServiceContext, orgId: string): Promise<string[]> {
+  const [apps, seen] = await Promise.all([ctx.repo.applications.listApplications(orgId), ctx.repo.transactions.transactionLabels(orgId)]);
+  return [...new Set([...apps.map((a) => a.label), ...seen])].sort();
 }

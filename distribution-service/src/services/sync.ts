@@ -3,25 +3,18 @@ import { normaliseSerial } from '../ca/serial.js';
 import type { AuthenticatedDevice } from '../auth/device-auth.js';
 import type { DeviceKey } from '../auth/device-keys.js';
 import { isoAt } from '../clock.js';
-import type { IncomingTransaction } from '../domain/transaction.js';
+import type { SyncRequest } from '@cardlink/ds-protocol';
 import { DsError, type DsErrorCode } from '../errors.js';
 import type { DeviceCertificate } from '../store/repository.js';
 import type { ServiceContext } from './context.js';
 import { configView, corsView, nextSyncAfterSeconds, renewalWindow, type ConfigView, type CorsView, type RenewalWindow } from './device-view.js';
 import { requireOrganisation } from './organisations.js';
 
-/** The sync request body, already schema-validated. */
-export interface SyncInput {
-  version: string;
-  os: string;
-  uptimeSeconds: number;
-  lastError: string | null;
-  certificate: { serial: string; notAfter: string };
-  csr?: string;
-  corsVersion?: number;
-  configVersion?: number;
-  transactions: IncomingTransaction[];
-}
+/** The sync request body, already schema-validated (the update status is handled apart). */
+export type SyncInput = Omit<SyncRequest, 'updateStatus'> & {
+  /** Whether the request carried `updateStatus` (the connector can take updates). */
+  canUpdate?: boolean;
+};
 
 export interface SyncResult {
   ack: string[];
@@ -58,7 +51,7 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
   // Normalised to UTC so reports compare and group times as plain strings.
   const transactions = input.transactions.map((t, i) => ({ ...t, occurredAt: utc(t.occurredAt, `transactions/${i}/occurredAt`) }));
   const certNotAfter = utc(input.certificate.notAfter, 'certificate/notAfter');
-  const inserted = await ctx.repo.recordSync({
+  const inserted = await ctx.repo.transactions.recordSync({
     deviceId: device.deviceId,
     orgId: device.orgId,
     receivedAt,
@@ -74,11 +67,15 @@ export async function syncDevice(ctx: ServiceContext, device: AuthenticatedDevic
       // What this answer gives the device: `org` was read before the write, as corsView uses it.
       corsVersionSent: org.corsVersion,
       configVersionSent: org.configVersion,
-      nextSyncAfterSeconds: nextSyncAfterSeconds(ctx, org),
+      // The cycle the device will keep after this answer: the organisation's override wins on
+      // the connector, then its own explicit --ds.cycle, then this answer's hint.
+      nextSyncAfterSeconds: org.dsCycleSeconds ?? input.cycleSeconds ?? nextSyncAfterSeconds(ctx, org),
+      canUpdate: input.canUpdate === true,
     },
     transactions,
     // The renewing device keeps the certificate it signed with (in case this answer is lost).
     ...(issued ? { certificate: issued, retainSerial: device.signingKey.serial } : {}),
+    request: { timestamp: device.timestamp, expiresAt: device.replayUntil },
   });
 
   const ack = [...new Set(input.transactions.map((t) => t.id))];

@@ -37,13 +37,13 @@ export async function createInstallToken(
     maxUses: input.maxUses ?? null,
     uses: 0,
   };
-  await ctx.repo.createInstallToken(row);
+  await ctx.repo.devices.createInstallToken(row);
   return { token, id: row.id, orgId: org.id, expiresAt: row.expiresAt, maxUses: row.maxUses };
 }
 
 /** The token's row if it exists and has not expired (uses are checked where one is consumed). */
 export async function resolveInstallToken(ctx: ServiceContext, token: string): Promise<InstallToken> {
-  const row = await ctx.repo.findInstallTokenByHash(hashToken(token));
+  const row = await ctx.repo.devices.findInstallTokenByHash(hashToken(token));
   if (!row) throw new DsError('INVALID_TOKEN', 'unknown install token');
   if (row.expiresAt !== null && Date.parse(row.expiresAt) <= ctx.clock.now()) throw new DsError('INVALID_TOKEN', 'install token expired');
   return row;

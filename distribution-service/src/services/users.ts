@@ -46,12 +46,12 @@ export async function createUser(
     passwordChangedAt: now,
     disabled: false,
   };
-  await ctx.repo.createUser(user, auditEntry(ctx, input.actor, { orgId, action: 'user.create', target: email, details: { role: user.role } }));
+  await ctx.repo.users.createUser(user, auditEntry(ctx, input.actor, { orgId, action: 'user.create', target: email, details: { role: user.role } }));
   return publicUser(user);
 }
 
 export async function requireUser(ctx: ServiceContext, email: string): Promise<User> {
-  const user = await ctx.repo.findUserByEmail(normaliseEmail(email));
+  const user = await ctx.repo.users.findUserByEmail(normaliseEmail(email));
   if (!user) throw new DsError('NOT_FOUND', `no user ${email}`);
   return user;
 }
@@ -60,17 +60,17 @@ export async function requireUser(ctx: ServiceContext, email: string): Promise<U
 export async function setPassword(ctx: ServiceContext, input: { email: string; password: string; actor?: Actor | undefined }): Promise<void> {
   const user = await requireUser(ctx, input.email);
   checkPassword(input.password);
-  await ctx.repo.updateUser(
+  await ctx.repo.users.updateUser(
     user.id,
     { passwordHash: await hashPassword(input.password), passwordChangedAt: isoAt(ctx.clock.now()) },
     auditEntry(ctx, input.actor, { orgId: user.orgId, action: 'user.password', target: user.email }),
   );
-  await ctx.repo.clearLoginFailures(throttleKey(user.email));
+  await ctx.repo.users.clearLoginFailures(throttleKey(user.email));
 }
 
 export async function setDisabled(ctx: ServiceContext, input: { email: string; disabled: boolean; actor?: Actor | undefined }): Promise<void> {
   const user = await requireUser(ctx, input.email);
-  await ctx.repo.updateUser(
+  await ctx.repo.users.updateUser(
     user.id,
     { disabled: input.disabled },
     auditEntry(ctx, input.actor, { orgId: user.orgId, action: input.disabled ? 'user.disable' : 'user.enable', target: user.email }),
@@ -79,10 +79,10 @@ export async function setDisabled(ctx: ServiceContext, input: { email: string; d
 
 export async function removeUser(ctx: ServiceContext, input: { email: string; actor?: Actor | undefined }): Promise<void> {
   const user = await requireUser(ctx, input.email);
-  await ctx.repo.deleteUser(user.id, auditEntry(ctx, input.actor, { orgId: user.orgId, action: 'user.remove', target: user.email }));
+  await ctx.repo.users.deleteUser(user.id, auditEntry(ctx, input.actor, { orgId: user.orgId, action: 'user.remove', target: user.email }));
 }
 
-export const listUsers = async (ctx: ServiceContext): Promise<PublicUser[]> => (await ctx.repo.listUsers()).map(publicUser);
+export const listUsers = async (ctx: ServiceContext): Promise<PublicUser[]> => (await ctx.repo.users.listUsers()).map(publicUser);
 
 // ---------------------------------------------------------------------------------------------
 // Login with brute-force protection
@@ -138,22 +138,22 @@ export async function login(ctx: ServiceContext, emailInput: string, password: s
   const key = throttleKey(email);
   return serialised(key, async (): Promise<LoginResult> => {
     const now = ctx.clock.now();
-    const throttle = await ctx.repo.getLoginThrottle(key);
+    const throttle = await ctx.repo.users.getLoginThrottle(key);
     if (throttle?.lockedUntil && Date.parse(throttle.lockedUntil) > now) {
       return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((Date.parse(throttle.lockedUntil) - now) / 1000) };
     }
-    const user = await ctx.repo.findUserByEmail(email);
+    const user = await ctx.repo.users.findUserByEmail(email);
     const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (user && valid && !user.disabled) {
-      if (throttle) await ctx.repo.clearLoginFailures(key);
+      if (throttle) await ctx.repo.users.clearLoginFailures(key);
       const audit = auditEntry(ctx, userActor(user.email), { orgId: user.orgId, action: 'login', target: user.email });
-      if (audit) await ctx.repo.addAudit(audit);
+      if (audit) await ctx.repo.audit.addAudit(audit);
       return { ok: true, user };
     }
-    const failures = await ctx.repo.recordLoginFailure(key, isoAt(now));
+    const failures = await ctx.repo.users.recordLoginFailure(key, isoAt(now));
     const lock = lockSeconds(ctx, failures);
     if (lock > 0) {
-      await ctx.repo.setLoginLock(key, isoAt(now + lock * 1000));
+      await ctx.repo.users.setLoginLock(key, isoAt(now + lock * 1000));
       return { ok: false, reason: 'invalid', lockedForSeconds: lock };
     }
     return { ok: false, reason: 'invalid' };
@@ -175,8 +175,8 @@ export async function startSession(ctx: ServiceContext, user: User): Promise<{ t
     lastSeenAt: isoAt(now),
     expiresAt: isoAt(now + ctx.config.dashboard.sessionMaxSeconds * 1000),
   };
-  await ctx.repo.pruneSessions(isoAt(now));
-  await ctx.repo.createSession(session);
+  await ctx.repo.users.pruneSessions(isoAt(now));
+  await ctx.repo.users.createSession(session);
   return { token, session };
 }
 
@@ -184,21 +184,25 @@ export async function startSession(ctx: ServiceContext, user: User): Promise<{ t
 export async function resolveSession(ctx: ServiceContext, token: string): Promise<{ session: DashboardSession; user: User } | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const idHash = hashSessionToken(token);
-  const session = await ctx.repo.findSession(idHash);
+  const session = await ctx.repo.users.findSession(idHash);
   if (!session) return undefined;
   const now = ctx.clock.now();
   const idleEnd = Date.parse(session.lastSeenAt) + ctx.config.dashboard.sessionIdleSeconds * 1000;
   if (Date.parse(session.expiresAt) <= now || idleEnd <= now) {
-    await ctx.repo.deleteSession(idHash);
+    await ctx.repo.users.deleteSession(idHash);
     return undefined;
   }
-  const user = await ctx.repo.findUser(session.userId);
+  const user = await ctx.repo.users.findUser(session.userId);
   if (!user || user.disabled) return undefined;
   // Touch at most once a minute: a page view should not always cost a write.
-  if (now - Date.parse(session.lastSeenAt) >= 60_000) await ctx.repo.touchSession(idHash, isoAt(now));
+  if (now - Date.parse(session.lastSeenAt) >= 60_000) await ctx.repo.users.touchSession(idHash, isoAt(now));
   return { session, user };
 }
 
 export async function endSession(ctx: ServiceContext, token: string): Promise<void> {
-  await ctx.repo.deleteSession(hashSessionToken(token));
+  await ctx.repo.users.deleteSession(hashSessionToken(token));
 }
+
+/** The dashboard's signing secret: generated once, kept in the database, shared by every DS instance on it. */
+export const dashboardSecret = (ctx: ServiceContext): Promise<string> =>
+  ctx.repo.users.getOrCreateSecret('dashboard', () => randomBytes(32).toString('base64url'), isoAt(ctx.clock.now()));

@@ -2,7 +2,7 @@
  * The fleet's connector versions and each device's update status: what `ds report versions`
  * prints and the dashboard's Versions page shows. One function for both, so they agree.
  */
-import { releaseStoreFor, type ReleaseFlag } from '../store/release-store.js';
+import type { ReleaseFlag } from '../store/releases.js';
 import type { ServiceContext } from './context.js';
 import { requireOrganisation } from './organisations.js';
 import { compareVersions, isVersion, newer } from './release-versions.js';
@@ -17,14 +17,18 @@ export interface VersionCount {
   release: ReleaseFlag | 'withdrawn' | null;
 }
 
-export const UPDATE_STATUSES = ['up-to-date', 'offered', 'failed'] as const;
+export const UPDATE_STATUSES = ['up-to-date', 'offered', 'failed', 'cannot-update'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
 
 export interface DeviceUpdateStatus {
   deviceId: string;
   version: string | null;
   lastSyncAt: string | null;
-  /** offered: a newer release was offered and not (yet) installed; failed: a newer version failed here; else up-to-date. */
+  /**
+   * cannot-update: its last sync carried no updateStatus (not supervised or no pinned release
+   * key), so it takes no offer; offered: a newer release was offered and not (yet) installed;
+   * failed: a newer version failed here; else up-to-date.
+   */
   status: UpdateStatus;
   offeredVersion: string | null;
   offeredAt: string | null;
@@ -40,9 +44,9 @@ export interface VersionReport {
 /** `ds report versions`: the fleet's version distribution and each device's update status. */
 export async function versionReport(ctx: ServiceContext, org?: string): Promise<VersionReport> {
   const orgId = org ? (await requireOrganisation(ctx, org)).id : undefined;
-  const s = await releaseStoreFor(ctx.repo);
+  const s = ctx.repo.releases;
   const [devices, releases, failures, offers] = await Promise.all([
-    ctx.repo.listDevices(orgId),
+    ctx.repo.devices.listDevices(orgId),
     s.listReleases(orgId),
     s.failuresOfOrg(orgId),
     s.offersOfOrg(orgId),
@@ -75,7 +79,7 @@ export async function versionReport(ctx: ServiceContext, org?: string): Promise<
       deviceId: d.id,
       version: d.version,
       lastSyncAt: d.lastSyncAt,
-      status: pending && !failedOffer ? 'offered' : failedNewer ? 'failed' : 'up-to-date',
+      status: d.canUpdate === false ? 'cannot-update' : pending && !failedOffer ? 'offered' : failedNewer ? 'failed' : 'up-to-date',
       offeredVersion: pending && !failedOffer ? pending.version : null,
       offeredAt: pending && !failedOffer ? pending.offeredAt : null,
       failed: fails,

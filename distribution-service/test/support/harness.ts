@@ -9,7 +9,8 @@ import { createDs, type Ds } from '../../src/http/server.js';
 import * as applications from '../../src/services/applications.js';
 import * as organisations from '../../src/services/organisations.js';
 import * as tokens from '../../src/services/tokens.js';
-import { openSqliteRepository, type SqliteRepository } from '../../src/store/sqlite/sqlite-repository.js';
+import type { Repository } from '../../src/store/repository.js';
+import { openTestStore, testBackend, type Backend } from './backends.js';
 import { buildCsr, newKey, type DeviceKey } from './csr.js';
 
 /** A settable clock: certificate lifetimes and timestamps move only when a test says so. */
@@ -32,7 +33,10 @@ export const testCa = (): RootCa => (sharedCa ??= generateRootCa());
 export interface Harness {
   ds: Ds;
   url: string;
-  repo: SqliteRepository;
+  repo: Repository;
+  /** The backend this DS runs on, and what `ds --db` takes to reach its data. */
+  backend: Backend;
+  dbArg: string;
   clock: FakeClock;
   ca: RootCa;
   token: string;
@@ -40,10 +44,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A DS on a temp SQLite file with org `acme`, app `shop` (https://shop.example.com) and an install token. */
-export async function startDs(config: DsConfigInput = {}): Promise<Harness> {
+/**
+ * A DS on a fresh store (a temp SQLite file, or its own PostgreSQL schema when DS_TEST_BACKEND
+ * is postgres) with org `acme`, app `shop` (https://shop.example.com) and an install token.
+ */
+export async function startDs(config: DsConfigInput = {}, backend: Backend = testBackend()): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ds-test-'));
-  const repo = openSqliteRepository(join(dir, 'ds.sqlite'));
+  const store = await openTestStore(backend, dir);
+  const repo = store.repo;
   const clock = new FakeClock();
   const ca = testCa();
   const ds = createDs({ db: repo, ca, clock, config });
@@ -57,13 +65,15 @@ export async function startDs(config: DsConfigInput = {}): Promise<Harness> {
     ds,
     url,
     repo,
+    backend,
+    dbArg: store.dbArg,
     clock,
     ca,
     token,
     dir,
     async close() {
       await ds.close();
-      await repo.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -26,6 +26,8 @@ export interface LaunchTrustedOptions {
   caPems?: string[];
   /** Anything else to do with the HOME before the browser starts (e.g. run `connector trust`). */
   trust?: (home: string) => void | Promise<void>;
+  /** Run with this existing HOME (kept on close) instead of a fresh one, e.g. to restart a browser. */
+  home?: string;
   /** More Chromium flags. */
   args?: string[];
   launch?: LaunchOptions;
@@ -46,7 +48,9 @@ export function trustCa(nssdb: string, caFile: string, nickname: string): void {
 }
 
 export async function launchTrustedChromium(opts: LaunchTrustedOptions = {}): Promise<TrustedChromium> {
-  const { home, nssdb } = createNssHome();
+  const own = !opts.home;
+  const { home, nssdb } = opts.home ? { home: opts.home, nssdb: join(opts.home, '.pki', 'nssdb') } : createNssHome();
+  const cleanup = () => own && rmSync(home, { recursive: true, force: true });
   try {
     (opts.caFiles ?? []).forEach((file, i) => trustCa(nssdb, file, `cardlink-test-ca-${i}`));
     (opts.caPems ?? []).forEach((pem, i) => {
@@ -67,11 +71,11 @@ export async function launchTrustedChromium(opts: LaunchTrustedOptions = {}): Pr
       home,
       async close() {
         await browser.close().catch(() => {});
-        rmSync(home, { recursive: true, force: true });
+        cleanup();
       },
     };
   } catch (e) {
-    rmSync(home, { recursive: true, force: true });
+    cleanup();
     throw e;
   }
 }

@@ -4,6 +4,7 @@ import { loadMaterial, readPinState, writePinState, type CardMaterial } from '..
 import { PIN_MAX_TRIES, type PinState, type Profile } from '../material/types.js';
 import { MalformedApdu, parseApdu, response, SW, type CommandApdu } from './apdu.js';
 import { buildFileSystem, type CardFileSystem, type CardNode, type Tamper } from './filesystem.js';
+import { MisbehaviourPlan, type Misbehaviour, type PlannedReply } from './misbehaviour.js';
 import { algorithmsOf, cardSign, ecdsaSignHash, inputLengthOk, type AlgorithmInfo } from './signing.js';
 
 export const ATR_17 = Buffer.from('3B9813400AA503010101AD1311', 'hex');
@@ -34,6 +35,8 @@ export interface BelpicCardOptions {
    * bytes with 9000; '6Cxx' answers 6Cxx (xx = bytes left) like some real cards.
    */
   readBinaryOverrun?: 'short' | '6Cxx';
+  /** Misbehaviours armed from the start (more with `misbehave()`). */
+  misbehave?: Misbehaviour[];
 }
 
 export class CardRemovedError extends Error {
@@ -77,6 +80,9 @@ export class BelpicCard {
   private powered = true;
   private removedFlag = false;
   private readonly removeListeners = new Set<() => void>();
+  private readonly plan = new MisbehaviourPlan();
+  /** Warm resets and power-ons since construction (tests count what a reset costs). */
+  resetCount = 0;
 
   private currentDf!: CardNode;
   private currentEf: CardNode | undefined;
@@ -103,6 +109,7 @@ export class BelpicCard {
       this.pinState = { ...this.pinState, triesLeft: opts.pinTries };
       this.savePin();
     }
+    for (const m of opts.misbehave ?? []) this.plan.arm(m);
     this.resetState();
   }
 
@@ -117,6 +124,11 @@ export class BelpicCard {
 
   get isPowered(): boolean {
     return this.powered;
+  }
+
+  /** Whether the card holds a verified PIN now (a reset, power-off or LOG OFF clears it). */
+  get pinVerifiedNow(): boolean {
+    return this.pinVerified;
   }
 
   /** PIN tries left (3 when unused, 0 when blocked). */
@@ -143,6 +155,7 @@ export class BelpicCard {
   powerOn(): Buffer {
     if (this.removedFlag) throw new CardRemovedError();
     this.powered = true;
+    this.resetCount++;
     this.resetState();
     return Buffer.from(this.atr);
   }
@@ -175,7 +188,29 @@ export class BelpicCard {
     if (this.options.persistPin !== false) writePinState(this.material.dir, this.pinState);
   }
 
+  /**
+   * Arm a misbehaviour for the next matching APDUs (see Misbehaviour). Through `transmit`
+   * (in-process) a `hang` answers at once; the vpcd transport holds the answer back.
+   */
+  misbehave(m: Misbehaviour): void {
+    this.plan.arm(m);
+  }
+
+  /** Disarm every misbehaviour not yet spent. */
+  behave(): void {
+    this.plan.clear();
+  }
+
+  /** The answer to `apdu` as a transport should send it (misbehaviours applied). */
+  respond(apdu: Uint8Array): PlannedReply {
+    return this.plan.apply(apdu, this.transmitProper(apdu));
+  }
+
   transmit(apdu: Uint8Array): Buffer {
+    return this.respond(apdu).reply;
+  }
+
+  private transmitProper(apdu: Uint8Array): Buffer {
     if (this.removedFlag) throw new CardRemovedError();
     if (!this.powered) throw new CardPoweredOffError();
     this.apduCount++;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AID_BELPIC,
   AID_ID,
@@ -10,6 +11,7 @@ import {
   padCertificateFile,
 } from '../material/pkcs15.js';
 import type { CardMaterial } from '../material/store.js';
+import { signAddress, signIdentity } from '../material/rrn.js';
 
 export interface Tamper {
   /** Change one character of the surname after signing: 4032 no longer verifies. */
@@ -18,6 +20,12 @@ export interface Tamper {
   address?: boolean;
   /** Flip bytes inside the photo's scan data: the tag 11 hash no longer matches. */
   photo?: boolean;
+  /**
+   * Replace the photo by bytes that are not a JPEG (a PNG signature and noise), with the
+   * identity file's photo hash and both RRN signatures redone to match: only a reader that
+   * checks the photo is a JPEG notices.
+   */
+  photoNotJpeg?: boolean;
 }
 
 export interface CardNode {
@@ -71,11 +79,50 @@ function tamperPhoto(photo: Buffer): Buffer {
   return out;
 }
 
-export function applyTamper(material: CardMaterial, tamper: Tamper | undefined) {
+/** `tlv` with the value of `tag` overwritten by `value` of the same length. */
+function replaceValue(tlv: Buffer, tag: number, value: Buffer): Buffer {
+  const out = Buffer.from(tlv);
+  let i = 0;
+  while (i + 2 <= out.length) {
+    const t = out[i]!;
+    let len = 0;
+    let j = i + 1;
+    while (out[j] === 0xff) {
+      len += 0xff;
+      j++;
+    }
+    len += out[j]!;
+    j++;
+    if (t === tag) {
+      if (len !== value.length) throw new Error(`tag ${tag} holds ${len} bytes, not ${value.length}`);
+      value.copy(out, j);
+      return out;
+    }
+    i = j + len;
+  }
+  throw new Error(`tag ${tag} not found`);
+}
+
+const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
+
+/** A consistently signed card whose photo is not a JPEG (see Tamper.photoNotJpeg). */
+function notJpegFiles(material: CardMaterial) {
   const f = material.files;
+  const photo = Buffer.concat([PNG_SIGNATURE, createHash('sha256').update(f.photo).digest(), f.photo.subarray(40)]);
+  const hash = createHash(material.profile === '1.7' ? 'sha1' : 'sha384').update(photo).digest();
+  const identity = replaceValue(f.identity, 0x11, hash);
+  const identitySignature = signIdentity(material.profile, material.keys.rrn, identity);
+  const addressSignature = signAddress(material.profile, material.keys.rrn, f.address, identitySignature);
+  return { identity, identitySignature, address: f.address, addressSignature, photo };
+}
+
+export function applyTamper(material: CardMaterial, tamper: Tamper | undefined) {
+  const f = tamper?.photoNotJpeg ? { ...material.files, ...notJpegFiles(material) } : material.files;
   return {
     identity: tamper?.identity ? flipInValue(f.identity, 0x07, 0) : f.identity,
+    identitySignature: f.identitySignature,
     address: tamper?.address ? flipInValue(f.address, 0x01, 0) : f.address,
+    addressSignature: f.addressSignature,
     photo: tamper?.photo ? tamperPhoto(f.photo) : f.photo,
   };
 }
@@ -111,9 +158,9 @@ export function buildFileSystem(material: CardMaterial, tamper?: Tamper): CardFi
 
   const id = add(mf, 0xdf01, 'DF', { aid: AID_ID });
   add(id, 0x4031, 'EF', { data: files.identity });
-  add(id, 0x4032, 'EF', { data: material.files.identitySignature });
+  add(id, 0x4032, 'EF', { data: files.identitySignature });
   add(id, 0x4033, 'EF', { data: files.address });
-  add(id, 0x4034, 'EF', { data: material.files.addressSignature });
+  add(id, 0x4034, 'EF', { data: files.addressSignature });
   add(id, 0x4035, 'EF', { data: files.photo });
   if (material.files.basicPublicKey) add(id, 0x4040, 'EF', { data: material.files.basicPublicKey });
 

@@ -106,8 +106,9 @@ export interface IntegrityResult {
 
 /** All three checks a reader of the ID files makes. */
 export function checkIntegrity(input: IntegrityInput): IntegrityResult {
-  const identitySignature = trimSignature(input.identitySignature);
-  const addressSignature = trimSignature(input.addressSignature);
+  const rsa = certOf(trimDer(input.rrnCert)).publicKey.asymmetricKeyType === 'rsa';
+  const identitySignature = trimSignature(input.identitySignature, rsa);
+  const addressSignature = trimSignature(input.addressSignature, rsa);
   const photoAlg = input.photoHash.length === 20 ? 'sha1' : input.photoHash.length === 32 ? 'sha256' : 'sha384';
   return {
     identity: verifyRrnSignature(input.rrnCert, input.identity, identitySignature),
@@ -120,7 +121,10 @@ export function checkIntegrity(input: IntegrityInput): IntegrityResult {
   };
 }
 
-/** DER ECDSA signatures are self-delimiting; RSA signatures are kept whole. */
-function trimSignature(sig: Uint8Array): Buffer {
-  return sig[0] === 0x30 ? trimDer(sig) : Buffer.from(sig);
+/**
+ * DER ECDSA signatures are self-delimiting; RSA signatures are kept whole. Decided by the
+ * key, never by the first byte: an RSA signature starts with 0x30 once in 256.
+ */
+function trimSignature(sig: Uint8Array, rsa: boolean): Buffer {
+  return !rsa && sig[0] === 0x30 ? trimDer(sig) : Buffer.from(sig);
 }

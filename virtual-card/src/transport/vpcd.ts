@@ -83,7 +83,10 @@ export function insertIntoVpcd(card: BelpicCard, opts: VpcdOptions = {}): Promis
         }
       }
       try {
-        send(card.transmit(payload));
+        const { reply, delayMs } = card.respond(payload);
+        // A held-back answer: vpcd waits for it (pcscd's reader stays busy meanwhile).
+        if (delayMs === 0) send(reply);
+        else if (Number.isFinite(delayMs)) setTimeout(() => !socket.destroyed && send(reply), delayMs).unref();
       } catch (err) {
         if (err instanceof CardRemovedError) socket.destroy();
         else throw err;

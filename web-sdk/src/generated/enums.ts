@@ -13,12 +13,21 @@ export type Algorithm =
   | 'RSA_PKCS1_SHA384'
   | 'RSA_PKCS1_SHA512'
   | 'RSA_PSS_SHA1'
-  | 'RSA_PSS_SHA256';
+  | 'RSA_PSS_SHA256'
+  | 'RSA_PSS_SHA384'
+  | 'RSA_PSS_SHA512';
 
 export type CardModule =
   | 'BEID'
   | 'PKCS11'
   | 'UNKNOWN';
+
+export type ConsentMode =
+  /** Asked again after the card is removed or the connector restarts. */
+  | 'EVERY_SESSION'
+  | 'OFF'
+  /** Asked once per origin on this machine, remembered until revoked on /settings. */
+  | 'ONCE_PER_ORIGIN';
 
 export type DocumentType =
   | 'BELGIAN_CITIZEN'
@@ -42,6 +51,10 @@ export type ErrorCode =
   | 'CARD_REMOVED'
   /** The card did not answer within the connector's bound (extensions.timeoutMs); the reader was reset and is usable again. */
   | 'CARD_TIMEOUT'
+  /** The user refused to let this application read the eID card. */
+  | 'CONSENT_REFUSED'
+  /** The user has not allowed this application to read the eID card yet: call requestConsent from a click. */
+  | 'CONSENT_REQUIRED'
   /** The file exists and overwrite was not requested. */
   | 'FILE_EXISTS'
   /** The file does not exist. */
@@ -58,8 +71,16 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The T1C-Tag header is malformed. */
   | 'INVALID_TAG'
+  /** The token holds no private key with this keyId. */
+  | 'KEY_NOT_FOUND'
+  /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
+  | 'LOCAL_CLIENT_ONLY'
+  /** The connector is not registered with a Distribution Service. */
+  | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
+  /** The connector-page operation id is unknown, already used, or expired. */
+  | 'OPERATION_NOT_FOUND'
   /** The page's origin is not registered for this connector. */
   | 'ORIGIN_NOT_ALLOWED'
   /** A file name or sub-folder would escape its mapped folder or is otherwise invalid. */
@@ -68,12 +89,21 @@ export type ErrorCode =
   | 'PCSC_UNAVAILABLE'
   /** The PIN is blocked. */
   | 'PIN_BLOCKED'
+  /**
+   * This application enters the PIN on the connector's own page: a PIN (or allowLastTry) in the
+   * request is refused. Call without a PIN and with an operation id (the SDK does both).
+   */
+  | 'PIN_ENTRY_ON_CONNECTOR_PAGE'
   /** Wrong PIN; extensions.retriesLeft tells how many tries remain. */
   | 'PIN_INCORRECT'
   /** Only one PIN try is left and the request did not set allowLastTry. */
   | 'PIN_LAST_TRY_REFUSED'
   /** The operation needs the PIN. */
   | 'PIN_REQUIRED'
+  /** A PKCS#11 library is missing, is not a PKCS#11 library, or failed (extensions.ckr names the PKCS#11 return value). */
+  | 'PKCS11_LIBRARY_ERROR'
+  /** A PKCS#11 library did not answer within the connector's bound (extensions.timeoutMs); its process was restarted. */
+  | 'PKCS11_TIMEOUT'
   /** No printer with this name. */
   | 'PRINTER_NOT_FOUND'
   /** The print system refused the job. */
@@ -83,7 +113,25 @@ export type ErrorCode =
   /** Too many requests from this origin; retry after extensions.retryAfterSeconds. */
   | 'RATE_LIMITED'
   /** No reader with this id. */
-  | 'READER_NOT_FOUND';
+  | 'READER_NOT_FOUND'
+  /** No PKCS#11 library or slot with this id. */
+  | 'TOKEN_NOT_FOUND'
+  /** The token is not (or no longer) in its slot. */
+  | 'TOKEN_NOT_PRESENT'
+  /** The user cancelled (or closed) the connector's own page (PIN entry or consent). */
+  | 'USER_CANCELLED';
+
+export type PinEntry =
+  /** The PIN is typed on the connector's own page (https://localhost:<port>/pin); the page never sees it. */
+  | 'CONNECTOR_PAGE'
+  /** Legacy: the page sends the PIN in the request. */
+  | 'HOST_PAGE';
+
+export type Pkcs11LibrarySource =
+  /** Added on this machine with `connector pkcs11 add`. */
+  | 'CONFIGURED'
+  /** A Debian package's library found at its usual path. */
+  | 'DEFAULT';
 
 export type PrintJobState =
   | 'ABORTED'
@@ -112,9 +160,13 @@ export type SpecialStatus =
 
 export type UseCase =
   | 'AUTHENTICATION'
+  /** The user's answer to a consent request: result OK (given) or CONSENT_REFUSED / USER_CANCELLED. */
+  | 'CONSENT'
   | 'FILE_DOWNLOAD'
   | 'FILE_PRINT'
   | 'FILE_UPLOAD'
   | 'IDENTITY_READ'
+  /** A PIN change (recorded apart from PIN_VERIFICATION). */
+  | 'PIN_CHANGE'
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';

@@ -1,5 +1,21 @@
 import type { CardModuleId } from '../card-types.js';
+import type { Logger } from 'pino';
 import type { CardAccess, ReaderSource } from '../reader-types.js';
+
+/** The small persistent key/value store a module may keep state in (the connector's SQLite state). */
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}
+
+/** What the connector gives a module when it opens it. */
+export interface ModuleEnvironment {
+  /** Reset a card's security state after this long without a PIN operation (ms; 0: never). */
+  idleResetMs: number;
+  /** Persistent per-card state (no personal data), e.g. the PIN counter as last seen. */
+  state?: KeyValueStore;
+  log?: Logger;
+}
 
 /** One ATR (upper-case hex) a module handles; `mask` ANDs both sides byte by byte. */
 export interface AtrRule {
@@ -15,5 +31,5 @@ export interface AtrRule {
 export interface CardModule<Operations = unknown> {
   readonly id: Exclude<CardModuleId, 'UNKNOWN'>;
   readonly atrRules: readonly AtrRule[];
-  open(cards: CardAccess & ReaderSource): Operations;
+  open(cards: CardAccess & ReaderSource, env: ModuleEnvironment): Operations;
 }

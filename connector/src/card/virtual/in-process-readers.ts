@@ -10,6 +10,8 @@ import type { CardAccess, CardChannel, ReaderEvent, ReaderSnapshot, ReaderSource
 export interface SoftCard {
   readonly atr: Buffer;
   transmit(apdu: Uint8Array): Buffer;
+  /** Warm reset: security state dropped. */
+  reset(): void;
 }
 
 export const VIRTUAL_READER_NAME = 'Cardlink Virtual Reader (in-process)';
@@ -78,6 +80,10 @@ export class InProcessReaders implements ReaderSource, CardAccess {
           } catch {
             throw new CardError('CARD_REMOVED', 'The card was removed during the operation.');
           }
+        },
+        reset: async () => {
+          if (this.card !== card) throw new CardError('CARD_REMOVED', 'The card was removed during the operation.');
+          card.reset();
         },
       });
     });

@@ -2,7 +2,7 @@
 // Generated from schema/schema.graphql by `pnpm codegen`. Do not edit.
 import type { FileUpload } from '../../http/multipart.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { BeidParent, ReaderParent } from '../mappers.js';
+import type { BeidParent, ReaderParent, TokenParent, TokenCertificateParent, Pkcs11LibraryParent } from '../mappers.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -43,7 +43,16 @@ export type Algorithm =
   | 'RSA_PKCS1_SHA384'
   | 'RSA_PKCS1_SHA512'
   | 'RSA_PSS_SHA1'
-  | 'RSA_PSS_SHA256';
+  | 'RSA_PSS_SHA256'
+  | 'RSA_PSS_SHA384'
+  | 'RSA_PSS_SHA512';
+
+export type AlsoServedBy = {
+  __typename?: 'AlsoServedBy';
+  module: CardModule;
+  readerId: Scalars['ID']['output'];
+  readerName: Scalars['String']['output'];
+};
 
 export type Beid = {
   __typename?: 'Beid';
@@ -99,9 +108,23 @@ export type Certificate = {
 
 export type ChangePinInput = {
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
-  newPin: Scalars['String']['input'];
-  oldPin: Scalars['String']['input'];
+  newPin?: InputMaybe<Scalars['String']['input']>;
+  oldPin?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the connector-page operation where the user types both PINs. */
+  operation?: InputMaybe<Scalars['ID']['input']>;
   readerId: Scalars['ID']['input'];
+};
+
+export type ConsentMode =
+  /** Asked again after the card is removed or the connector restarts. */
+  | 'EVERY_SESSION'
+  | 'OFF'
+  /** Asked once per origin on this machine, remembered until revoked on /settings. */
+  | 'ONCE_PER_ORIGIN';
+
+export type ConsentResult = {
+  __typename?: 'ConsentResult';
+  granted: Scalars['Boolean']['output'];
 };
 
 export type DocumentType =
@@ -135,6 +158,10 @@ export type ErrorCode =
   | 'CARD_REMOVED'
   /** The card did not answer within the connector's bound (extensions.timeoutMs); the reader was reset and is usable again. */
   | 'CARD_TIMEOUT'
+  /** The user refused to let this application read the eID card. */
+  | 'CONSENT_REFUSED'
+  /** The user has not allowed this application to read the eID card yet: call requestConsent from a click. */
+  | 'CONSENT_REQUIRED'
   /** The file exists and overwrite was not requested. */
   | 'FILE_EXISTS'
   /** The file does not exist. */
@@ -151,8 +178,16 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** The T1C-Tag header is malformed. */
   | 'INVALID_TAG'
+  /** The token holds no private key with this keyId. */
+  | 'KEY_NOT_FOUND'
+  /** Only a local client holding the data dir's token (e.g. `connector sync`) may do this, not a web page. */
+  | 'LOCAL_CLIENT_ONLY'
+  /** The connector is not registered with a Distribution Service. */
+  | 'NOT_MANAGED'
   /** The reader holds no card. */
   | 'NO_CARD'
+  /** The connector-page operation id is unknown, already used, or expired. */
+  | 'OPERATION_NOT_FOUND'
   /** The page's origin is not registered for this connector. */
   | 'ORIGIN_NOT_ALLOWED'
   /** A file name or sub-folder would escape its mapped folder or is otherwise invalid. */
@@ -161,12 +196,21 @@ export type ErrorCode =
   | 'PCSC_UNAVAILABLE'
   /** The PIN is blocked. */
   | 'PIN_BLOCKED'
+  /**
+   * This application enters the PIN on the connector's own page: a PIN (or allowLastTry) in the
+   * request is refused. Call without a PIN and with an operation id (the SDK does both).
+   */
+  | 'PIN_ENTRY_ON_CONNECTOR_PAGE'
   /** Wrong PIN; extensions.retriesLeft tells how many tries remain. */
   | 'PIN_INCORRECT'
   /** Only one PIN try is left and the request did not set allowLastTry. */
   | 'PIN_LAST_TRY_REFUSED'
   /** The operation needs the PIN. */
   | 'PIN_REQUIRED'
+  /** A PKCS#11 library is missing, is not a PKCS#11 library, or failed (extensions.ckr names the PKCS#11 return value). */
+  | 'PKCS11_LIBRARY_ERROR'
+  /** A PKCS#11 library did not answer within the connector's bound (extensions.timeoutMs); its process was restarted. */
+  | 'PKCS11_TIMEOUT'
   /** No printer with this name. */
   | 'PRINTER_NOT_FOUND'
   /** The print system refused the job. */
@@ -176,7 +220,13 @@ export type ErrorCode =
   /** Too many requests from this origin; retry after extensions.retryAfterSeconds. */
   | 'RATE_LIMITED'
   /** No reader with this id. */
-  | 'READER_NOT_FOUND';
+  | 'READER_NOT_FOUND'
+  /** No PKCS#11 library or slot with this id. */
+  | 'TOKEN_NOT_FOUND'
+  /** The token is not (or no longer) in its slot. */
+  | 'TOKEN_NOT_PRESENT'
+  /** The user cancelled (or closed) the connector's own page (PIN entry or consent). */
+  | 'USER_CANCELLED';
 
 export type FileEntry = {
   __typename?: 'FileEntry';
@@ -235,6 +285,10 @@ export type Info = {
   /** Semantic version of this API; additive changes bump the minor version. */
   apiVersion: Scalars['String']['output'];
   arch: Scalars['String']['output'];
+  /** When the calling application needs the user's consent to read identity data. */
+  consent: ConsentMode;
+  /** Whether the next identity read needs the user's consent first (requestConsent). */
+  consentRequired: Scalars['Boolean']['output'];
   deviceId: Maybe<Scalars['String']['output']>;
   /** The calling application's label, from the origin allow-list. */
   label: Scalars['String']['output'];
@@ -244,6 +298,8 @@ export type Info = {
   os: Scalars['String']['output'];
   /** Whether the PC/SC service answers. */
   pcscAvailable: Scalars['Boolean']['output'];
+  /** Who types the PIN for the calling application (a DS application setting). */
+  pinEntry: PinEntry;
   uptimeSeconds: Scalars['Int']['output'];
   version: Scalars['String']['output'];
 };
@@ -271,8 +327,24 @@ export type Mutation = {
   download: FileEntry;
   /** Print a mapped file or a file sent by the page. */
   print: PrintJob;
+  /**
+   * Ask the user, on the connector's own page (https://localhost:<port>/consent?op=<operation>,
+   * opened by the page as a popup from a click), to let this application read the eID card.
+   * Resolves when the user answers: granted, or CONSENT_REFUSED / USER_CANCELLED.
+   */
+  requestConsent: ConsentResult;
   /** Sign a hash with the non-repudiation (qualified signature) key. */
   sign: SignatureResult;
+  /**
+   * Run one Distribution Service sync now (new origins, configuration, certificate; usage sent)
+   * and answer when it is done. Local clients only (`connector sync`): a page gets
+   * LOCAL_CLIENT_ONLY; a connector without a DS, NOT_MANAGED.
+   */
+  syncNow: SyncResult;
+  /** Sign a challenge's hash with a PKCS#11 token's key. Recorded as AUTHENTICATION. */
+  tokenAuthenticate: SignatureResult;
+  /** Sign a hash with a PKCS#11 token's key (the key of the chosen certificate). Recorded as SIGNATURE. */
+  tokenSign: SignatureResult;
   /**
    * Read a file from the user's disk for the page. Returns a short-lived, single-use URL
    * from which the page fetches the bytes (streamed, never inflated into JSON).
@@ -303,8 +375,23 @@ export type MutationPrintArgs = {
 };
 
 
+export type MutationRequestConsentArgs = {
+  operation: Scalars['ID']['input'];
+};
+
+
 export type MutationSignArgs = {
   input: SignInput;
+};
+
+
+export type MutationTokenAuthenticateArgs = {
+  input: TokenSignInput;
+};
+
+
+export type MutationTokenSignArgs = {
+  input: TokenSignInput;
 };
 
 
@@ -325,12 +412,43 @@ export type Photo = {
   size: Scalars['Int']['output'];
 };
 
+export type PinEntry =
+  /** The PIN is typed on the connector's own page (https://localhost:<port>/pin); the page never sees it. */
+  | 'CONNECTOR_PAGE'
+  /** Legacy: the page sends the PIN in the request. */
+  | 'HOST_PAGE';
+
 export type PinStatus = {
   __typename?: 'PinStatus';
   /** Tries left after this operation, where known. */
   retriesLeft: Maybe<Scalars['Int']['output']>;
   verified: Scalars['Boolean']['output'];
 };
+
+export type Pkcs11Library = {
+  __typename?: 'Pkcs11Library';
+  /** The library's own description and maker (C_GetInfo); null when it failed. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Why the library is unusable now; null when it answers. */
+  error: Maybe<Pkcs11LibraryError>;
+  manufacturer: Maybe<Scalars['String']['output']>;
+  /** The name pages use in token ids; the library's path is never shown. */
+  name: Scalars['String']['output'];
+  source: Pkcs11LibrarySource;
+  version: Maybe<Scalars['String']['output']>;
+};
+
+export type Pkcs11LibraryError = {
+  __typename?: 'Pkcs11LibraryError';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+};
+
+export type Pkcs11LibrarySource =
+  /** Added on this machine with `connector pkcs11 add`. */
+  | 'CONFIGURED'
+  /** A Debian package's library found at its usual path. */
+  | 'DEFAULT';
 
 export type PrintInput = {
   /** ... or a file sent by the page. */
@@ -378,6 +496,8 @@ export type Query = {
   files: Array<FileEntry>;
   /** Connector version and status; cheap, touches no hardware. */
   info: Info;
+  /** PKCS#11 libraries of this machine (`connector pkcs11 add`, and Debian's OpenSC and SoftHSM2 when installed), each loaded in its own process. */
+  pkcs11Libraries: Array<Pkcs11Library>;
   /** State of a print job started by `print`. */
   printJob: Maybe<PrintJob>;
   /** Printers known to the local print system. */
@@ -385,6 +505,13 @@ export type Query = {
   reader: Maybe<Reader>;
   /** Readers currently attached, with the card in each. */
   readers: Array<Reader>;
+  /** One token by id (<library>:<slot id>). */
+  token: Token;
+  /**
+   * Tokens present in the slots of every PKCS#11 library, or of `library` only. A library that
+   * fails is left out of the full listing (pkcs11Libraries says why); asked for alone, its error is raised.
+   */
+  tokens: Array<Token>;
   /** Usage recorded for the calling application's label. */
   transactions: TransactionSummary;
 };
@@ -408,6 +535,16 @@ export type QueryPrintJobArgs = {
 
 export type QueryReaderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTokensArgs = {
+  library?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -444,8 +581,12 @@ export type Sex =
 export type SignInput = {
   algorithm: Algorithm;
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name of the signed document as the page gives it, shown on the connector page (at most 200 characters). */
+  documentName?: InputMaybe<Scalars['String']['input']>;
   /** The hash to sign, base64; its length must match the algorithm's digest. */
   hash: Scalars['String']['input'];
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation?: InputMaybe<Scalars['ID']['input']>;
   /** The PIN; required for signatures and for the first authentication of a card session. */
   pin?: InputMaybe<Scalars['String']['input']>;
   readerId: Scalars['ID']['input'];
@@ -471,6 +612,82 @@ export type Subscription = {
   readerEvents: ReaderEvent;
 };
 
+/** The outcome of a DS sync asked for with `syncNow`. */
+export type SyncResult = {
+  __typename?: 'SyncResult';
+  /** Usage records the DS acknowledged in this sync. */
+  acknowledged: Scalars['Int']['output'];
+  /** Why it failed (a DS or network error code, e.g. DS_UNREACHABLE), null when ok. */
+  error: Maybe<Scalars['String']['output']>;
+  /** When the sync finished. */
+  finishedAt: Scalars['DateTime']['output'];
+  /** When the next scheduled sync is due. */
+  nextSyncAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the DS answered and its answer was applied. */
+  ok: Scalars['Boolean']['output'];
+  /** Version of the origin list the connector holds after the sync. */
+  originListVersion: Maybe<Scalars['Int']['output']>;
+};
+
+/**
+ * A token in a PKCS#11 library's slot. A card that a card module claims by its ATR (a Belgian
+ * eID) may also appear here through OpenSC: `alsoServedBy` then names the module and the reader
+ * whose `beid` API serves the same card, so a page can show it once.
+ */
+export type Token = {
+  __typename?: 'Token';
+  alsoServedBy: Maybe<AlsoServedBy>;
+  /** Certificates on the token (public objects: no PIN needed). */
+  certificates: Array<TokenCertificate>;
+  /** <library>:<slot id>; stable while the library keeps its slot numbering. */
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  library: Scalars['String']['output'];
+  /** A PIN is needed for private keys. */
+  loginRequired: Scalars['Boolean']['output'];
+  manufacturer: Scalars['String']['output'];
+  /** Mechanisms the token lists (C_GetMechanismList), by PKCS#11 name. */
+  mechanisms: Array<Scalars['String']['output']>;
+  model: Scalars['String']['output'];
+  /** The token reports at least one wrong PIN since the last right one. */
+  pinCountLow: Scalars['Boolean']['output'];
+  /** 0 when the PIN is locked, 1 at the final try; null when the token does not tell. */
+  pinTriesLeft: Maybe<Scalars['Int']['output']>;
+  /** The PIN is entered on the reader's own pad (send no pin). */
+  protectedAuthenticationPath: Scalars['Boolean']['output'];
+  serialNumber: Scalars['String']['output'];
+  /** The slot's description; OpenSC names it after the PC/SC reader. */
+  slotDescription: Scalars['String']['output'];
+  slotId: Scalars['String']['output'];
+};
+
+export type TokenCertificate = {
+  __typename?: 'TokenCertificate';
+  /** Algorithms this certificate's key can sign with on this token (key type x the token's mechanisms). */
+  algorithms: Array<Algorithm>;
+  /** PEM, parsed subject, issuer, validity and key type. */
+  certificate: Certificate;
+  /** The DER certificate, base64. */
+  der: Scalars['String']['output'];
+  /** CKA_ID in lower-case hex, shared by the certificate and its private key: what tokenSign takes as keyId. Empty when the object has none. */
+  keyId: Scalars['String']['output'];
+  /** The object's label (CKA_LABEL). */
+  label: Scalars['String']['output'];
+};
+
+export type TokenSignInput = {
+  /** RSA_PKCS1_SHA256/384/512, RSA_PSS_SHA256/384/512 (salt = hash length, MGF1 with the same hash), ECDSA_SHA256/384/512. */
+  algorithm: Algorithm;
+  allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The hash to sign, base64; its length must match the algorithm's digest. */
+  hash: Scalars['String']['input'];
+  /** The certificate's keyId. */
+  keyId: Scalars['String']['input'];
+  /** The token's PIN (1-64 characters), used for this one signature and never logged or stored; omit it with a PIN pad. */
+  pin?: InputMaybe<Scalars['String']['input']>;
+  tokenId: Scalars['ID']['input'];
+};
+
 export type TransactionSummary = {
   __typename?: 'TransactionSummary';
   counts: Array<UsageCount>;
@@ -493,18 +710,24 @@ export type UsageCount = {
 
 export type UseCase =
   | 'AUTHENTICATION'
+  /** The user's answer to a consent request: result OK (given) or CONSENT_REFUSED / USER_CANCELLED. */
+  | 'CONSENT'
   | 'FILE_DOWNLOAD'
   | 'FILE_PRINT'
   | 'FILE_UPLOAD'
   | 'IDENTITY_READ'
+  /** A PIN change (recorded apart from PIN_VERIFICATION). */
+  | 'PIN_CHANGE'
   | 'PIN_VERIFICATION'
   | 'SIGNATURE';
 
 export type VerifyPinInput = {
   /** Allow the connector to spend the last remaining PIN try. */
   allowLastTry?: InputMaybe<Scalars['Boolean']['input']>;
-  /** 4 to 12 digits. Never logged or stored. */
-  pin: Scalars['String']['input'];
+  /** Id of the connector-page operation (https://localhost:<port>/pin?op=<id>) where the user types the PIN. */
+  operation?: InputMaybe<Scalars['ID']['input']>;
+  /** 4 to 12 digits. Never logged or stored. Only for applications whose PIN is entered on the host page. */
+  pin?: InputMaybe<Scalars['String']['input']>;
   readerId: Scalars['ID']['input'];
 };
 
@@ -583,6 +806,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>;
   Algorithm: Algorithm;
+  AlsoServedBy: ResolverTypeWrapper<AlsoServedBy>;
   Beid: ResolverTypeWrapper<BeidParent>;
   BeidCertificates: ResolverTypeWrapper<BeidParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -590,6 +814,8 @@ export type ResolversTypes = {
   CardModule: CardModule;
   Certificate: ResolverTypeWrapper<Certificate>;
   ChangePinInput: ChangePinInput;
+  ConsentMode: ConsentMode;
+  ConsentResult: ResolverTypeWrapper<ConsentResult>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DocumentType: DocumentType;
@@ -606,7 +832,11 @@ export type ResolversTypes = {
   Integrity: ResolverTypeWrapper<BeidParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Photo: ResolverTypeWrapper<Photo>;
+  PinEntry: PinEntry;
   PinStatus: ResolverTypeWrapper<PinStatus>;
+  Pkcs11Library: ResolverTypeWrapper<Pkcs11LibraryParent>;
+  Pkcs11LibraryError: ResolverTypeWrapper<Pkcs11LibraryError>;
+  Pkcs11LibrarySource: Pkcs11LibrarySource;
   PrintInput: PrintInput;
   PrintJob: ResolverTypeWrapper<PrintJob>;
   PrintJobState: PrintJobState;
@@ -621,6 +851,10 @@ export type ResolversTypes = {
   SpecialStatus: SpecialStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SyncResult: ResolverTypeWrapper<SyncResult>;
+  Token: ResolverTypeWrapper<TokenParent>;
+  TokenCertificate: ResolverTypeWrapper<TokenCertificateParent>;
+  TokenSignInput: TokenSignInput;
   TransactionSummary: ResolverTypeWrapper<TransactionSummary>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   UploadInput: UploadInput;
@@ -632,12 +866,14 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Address: Address;
+  AlsoServedBy: AlsoServedBy;
   Beid: BeidParent;
   BeidCertificates: BeidParent;
   Boolean: Scalars['Boolean']['output'];
   Card: Card;
   Certificate: Certificate;
   ChangePinInput: ChangePinInput;
+  ConsentResult: ConsentResult;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DownloadInput: DownloadInput;
@@ -653,6 +889,8 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Photo: Photo;
   PinStatus: PinStatus;
+  Pkcs11Library: Pkcs11LibraryParent;
+  Pkcs11LibraryError: Pkcs11LibraryError;
   PrintInput: PrintInput;
   PrintJob: PrintJob;
   Printer: Printer;
@@ -663,6 +901,10 @@ export type ResolversParentTypes = {
   SignatureResult: SignatureResult;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  SyncResult: SyncResult;
+  Token: TokenParent;
+  TokenCertificate: TokenCertificateParent;
+  TokenSignInput: TokenSignInput;
   TransactionSummary: TransactionSummary;
   Upload: Scalars['Upload']['output'];
   UploadInput: UploadInput;
@@ -674,6 +916,12 @@ export type AddressResolvers<ContextType = RequestContext, ParentType extends Re
   municipality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   streetAndNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   zipCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AlsoServedByResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AlsoServedBy'] = ResolversParentTypes['AlsoServedBy']> = {
+  module?: Resolver<ResolversTypes['CardModule'], ParentType, ContextType>;
+  readerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type BeidResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Beid'] = ResolversParentTypes['Beid']> = {
@@ -710,6 +958,10 @@ export type CertificateResolvers<ContextType = RequestContext, ParentType extend
   publicKeyAlgorithm?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   serialNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ConsentResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConsentResult'] = ResolversParentTypes['ConsentResult']> = {
+  granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -766,12 +1018,15 @@ export type IdentityResolvers<ContextType = RequestContext, ParentType extends R
 export type InfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Info'] = ResolversParentTypes['Info']> = {
   apiVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   arch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  consent?: Resolver<ResolversTypes['ConsentMode'], ParentType, ContextType>;
+  consentRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   deviceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   managed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   os?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pcscAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pinEntry?: Resolver<ResolversTypes['PinEntry'], ParentType, ContextType>;
   uptimeSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -787,7 +1042,11 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   changePin?: Resolver<ResolversTypes['PinStatus'], ParentType, ContextType, RequireFields<MutationChangePinArgs, 'input'>>;
   download?: Resolver<ResolversTypes['FileEntry'], ParentType, ContextType, RequireFields<MutationDownloadArgs, 'input'>>;
   print?: Resolver<ResolversTypes['PrintJob'], ParentType, ContextType, RequireFields<MutationPrintArgs, 'input'>>;
+  requestConsent?: Resolver<ResolversTypes['ConsentResult'], ParentType, ContextType, RequireFields<MutationRequestConsentArgs, 'operation'>>;
   sign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationSignArgs, 'input'>>;
+  syncNow?: Resolver<ResolversTypes['SyncResult'], ParentType, ContextType>;
+  tokenAuthenticate?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationTokenAuthenticateArgs, 'input'>>;
+  tokenSign?: Resolver<ResolversTypes['SignatureResult'], ParentType, ContextType, RequireFields<MutationTokenSignArgs, 'input'>>;
   upload?: Resolver<ResolversTypes['FileTransfer'], ParentType, ContextType, RequireFields<MutationUploadArgs, 'input'>>;
   verifyPin?: Resolver<ResolversTypes['PinStatus'], ParentType, ContextType, RequireFields<MutationVerifyPinArgs, 'input'>>;
 };
@@ -801,6 +1060,20 @@ export type PhotoResolvers<ContextType = RequestContext, ParentType extends Reso
 export type PinStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PinStatus'] = ResolversParentTypes['PinStatus']> = {
   retriesLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type Pkcs11LibraryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pkcs11Library'] = ResolversParentTypes['Pkcs11Library']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['Pkcs11LibraryError']>, ParentType, ContextType>;
+  manufacturer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Pkcs11LibrarySource'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type Pkcs11LibraryErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pkcs11LibraryError'] = ResolversParentTypes['Pkcs11LibraryError']> = {
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PrintJobResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PrintJob'] = ResolversParentTypes['PrintJob']> = {
@@ -821,10 +1094,13 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   fileTypes?: Resolver<Array<ResolversTypes['FileType']>, ParentType, ContextType>;
   files?: Resolver<Array<ResolversTypes['FileEntry']>, ParentType, ContextType, RequireFields<QueryFilesArgs, 'type'>>;
   info?: Resolver<ResolversTypes['Info'], ParentType, ContextType>;
+  pkcs11Libraries?: Resolver<Array<ResolversTypes['Pkcs11Library']>, ParentType, ContextType>;
   printJob?: Resolver<Maybe<ResolversTypes['PrintJob']>, ParentType, ContextType, RequireFields<QueryPrintJobArgs, 'id'>>;
   printers?: Resolver<Array<ResolversTypes['Printer']>, ParentType, ContextType>;
   reader?: Resolver<Maybe<ResolversTypes['Reader']>, ParentType, ContextType, RequireFields<QueryReaderArgs, 'id'>>;
   readers?: Resolver<Array<ResolversTypes['Reader']>, ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['Token'], ParentType, ContextType, RequireFields<QueryTokenArgs, 'id'>>;
+  tokens?: Resolver<Array<ResolversTypes['Token']>, ParentType, ContextType, Partial<QueryTokensArgs>>;
   transactions?: Resolver<ResolversTypes['TransactionSummary'], ParentType, ContextType, Partial<QueryTransactionsArgs>>;
 };
 
@@ -851,6 +1127,41 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
   readerEvents?: SubscriptionResolver<ResolversTypes['ReaderEvent'], "readerEvents", ParentType, ContextType>;
 };
 
+export type SyncResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SyncResult'] = ResolversParentTypes['SyncResult']> = {
+  acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  nextSyncAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  originListVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type TokenResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Token'] = ResolversParentTypes['Token']> = {
+  alsoServedBy?: Resolver<Maybe<ResolversTypes['AlsoServedBy']>, ParentType, ContextType>;
+  certificates?: Resolver<Array<ResolversTypes['TokenCertificate']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  library?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  loginRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  manufacturer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mechanisms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pinCountLow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pinTriesLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  protectedAuthenticationPath?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  serialNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slotDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slotId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TokenCertificateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TokenCertificate'] = ResolversParentTypes['TokenCertificate']> = {
+  algorithms?: Resolver<Array<ResolversTypes['Algorithm']>, ParentType, ContextType>;
+  certificate?: Resolver<ResolversTypes['Certificate'], ParentType, ContextType>;
+  der?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type TransactionSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TransactionSummary'] = ResolversParentTypes['TransactionSummary']> = {
   counts?: Resolver<Array<ResolversTypes['UsageCount']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -869,10 +1180,12 @@ export type UsageCountResolvers<ContextType = RequestContext, ParentType extends
 
 export type Resolvers<ContextType = RequestContext> = {
   Address?: AddressResolvers<ContextType>;
+  AlsoServedBy?: AlsoServedByResolvers<ContextType>;
   Beid?: BeidResolvers<ContextType>;
   BeidCertificates?: BeidCertificatesResolvers<ContextType>;
   Card?: CardResolvers<ContextType>;
   Certificate?: CertificateResolvers<ContextType>;
+  ConsentResult?: ConsentResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   FileEntry?: FileEntryResolvers<ContextType>;
@@ -884,6 +1197,8 @@ export type Resolvers<ContextType = RequestContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Photo?: PhotoResolvers<ContextType>;
   PinStatus?: PinStatusResolvers<ContextType>;
+  Pkcs11Library?: Pkcs11LibraryResolvers<ContextType>;
+  Pkcs11LibraryError?: Pkcs11LibraryErrorResolvers<ContextType>;
   PrintJob?: PrintJobResolvers<ContextType>;
   Printer?: PrinterResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -891,6 +1206,9 @@ export type Resolvers<ContextType = RequestContext> = {
   ReaderEvent?: ReaderEventResolvers<ContextType>;
   SignatureResult?: SignatureResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SyncResult?: SyncResultResolvers<ContextType>;
+  Token?: TokenResolvers<ContextType>;
+  TokenCertificate?: TokenCertificateResolvers<ContextType>;
   TransactionSummary?: TransactionSummaryResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   UsageCount?: UsageCountResolvers<ContextType>;

@@ -1,10 +1,14 @@
 import { arch, platform, release } from 'node:os';
 import type { QueryResolvers } from '../generated/resolvers.js';
+import { consentRequired } from './user-steps.js';
 
 export const API_VERSION = '1.0.0';
 const OS = `${platform()} ${release()}`;
 
-export const infoQuery: QueryResolvers['info'] = (_p, _a, { services, label }) => ({
+export const infoQuery: QueryResolvers['info'] = (_p, _a, ctx) => {
+  const { services, label } = ctx;
+  const settings = services.appSettings(label);
+  return {
   name: 'cardlink-connector',
   version: services.version,
   apiVersion: API_VERSION,
@@ -15,4 +19,8 @@ export const infoQuery: QueryResolvers['info'] = (_p, _a, { services, label }) =
   pcscAvailable: services.readers.available(),
   managed: services.managed(),
   deviceId: services.deviceId(),
-});
+  pinEntry: settings.pinEntry,
+  consent: settings.consent,
+  consentRequired: consentRequired(ctx),
+  };
+};

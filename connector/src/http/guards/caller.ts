@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AllowList } from '../../origins/allow-list.js';
+import type { AllowList, OriginEntry } from '../../origins/allow-list.js';
 import { ConnectorError } from '../../errors.js';
 
 export interface Caller {
@@ -12,6 +12,8 @@ export interface Caller {
    * sub-domains of a wildcard entry share it), or the label for the local client.
    */
   limitKey: string;
+  /** The allow-list entry that let the caller in (its application), or null for the local client. */
+  entry: OriginEntry | null;
 }
 
 /** Label given to local non-browser clients that present the data-dir token. */
@@ -27,12 +29,14 @@ export function identifyCaller(headers: IncomingHttpHeaders, allowList: AllowLis
   if (origin !== undefined) {
     const match = allowList.match(origin);
     if (match === undefined) throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'This web origin is not allowed to use the connector.');
-    return { label: match.label, origin, limitKey: `entry:${match.entry}` };
+    return { label: match.label, origin, limitKey: `entry:${match.entry}`, entry: match.source };
   }
   const auth = headers.authorization;
   if (localToken && auth?.startsWith('Bearer ')) {
     const given = Buffer.from(auth.slice(7).trim());
-    if (given.length === localToken.length && timingSafeEqual(given, localToken)) return { label: LOCAL_CLIENT_LABEL, origin: null, limitKey: `label:${LOCAL_CLIENT_LABEL}` };
+    if (given.length === localToken.length && timingSafeEqual(given, localToken)) {
+      return { label: LOCAL_CLIENT_LABEL, origin: null, limitKey: `label:${LOCAL_CLIENT_LABEL}`, entry: null };
+    }
   }
   throw new ConnectorError('ORIGIN_NOT_ALLOWED', 'Requests must come from an allowed web origin or carry the local client token.');
 }

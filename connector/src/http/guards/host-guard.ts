@@ -1,4 +1,4 @@
-import { LOOPBACK_DNS_NAMES, LOOPBACK_IPS } from '../../tls/loopback-names.js';
+import { LOOPBACK_URL_HOSTS } from '@cardlink/ds-protocol';
 
 /**
  * Anti DNS-rebinding: the Host header must name what the certificate covers (localhost,
@@ -6,7 +6,7 @@ import { LOOPBACK_DNS_NAMES, LOOPBACK_IPS } from '../../tls/loopback-names.js';
  * ("localhost.") is the same name.
  */
 export function createHostGuard(port: number, extraNames: readonly string[] = []): (host: string | undefined) => boolean {
-  const names = [...LOOPBACK_DNS_NAMES, ...LOOPBACK_IPS.map((ip) => (ip.includes(':') ? `[${ip}]` : ip)), ...extraNames];
+  const names = [...LOOPBACK_URL_HOSTS, ...extraNames];
   const allowed = new Set<string>();
   for (const n of names) {
     allowed.add(`${n}:${port}`);

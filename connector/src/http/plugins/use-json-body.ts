@@ -1,8 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { ConnectorError } from '../../errors.js';
 import type { NodeServerContext } from '../request-state.js';
 import { mediaType } from './use-simple-content-type-refusal.js';
+import { readBody } from '../body.js';
 
 const bad = (message: string) => new ConnectorError('BAD_REQUEST', message);
 
@@ -42,26 +42,4 @@ export function toParams(raw: unknown): GraphQLParams {
     ...(variables != null ? { variables: variables as Record<string, unknown> } : {}),
     ...(operationName != null ? { operationName: operationName as string } : {}),
   };
-}
-
-/** The whole body, refusing as soon as it passes `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () => new ConnectorError('BODY_TOO_LARGE', `Request body exceeds ${limit} bytes.`, { limit });
-  if (Number(req.headers['content-length']) > limit) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
-  });
 }

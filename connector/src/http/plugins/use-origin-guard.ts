@@ -5,7 +5,7 @@ import { identifyCaller } from '../guards/caller.js';
 import { stateOf, type NodeServerContext } from '../request-state.js';
 import { guard } from './refuse.js';
 
-const ALLOW_HEADERS = 'content-type, accept, t1c-tag, graphql-require-preflight, authorization';
+const ALLOW_HEADERS = 'content-type, accept, t1c-tag, t1c-session, graphql-require-preflight, authorization';
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
 
 /**

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as applications from '../../services/applications.js';
 import { cliActor } from '../../services/audit.js';
+import * as organisations from '../../services/organisations.js';
 import { table } from '../format.js';
 import { json, type CliEnv } from '../runner.js';
 
@@ -46,13 +47,34 @@ export function appCommands(program: Command, env: CliEnv): void {
       }),
     );
   app
+    .command('settings')
+    .description("what the connector asks of the user for this application, on its own pages (sent with the origins)")
+    .requiredOption('--org <org>', 'organisation name or id')
+    .requiredOption('--label <label>', 'application label')
+    .option('--pin-entry <who>', 'CONNECTOR_PAGE (default for new applications) or HOST_PAGE (legacy: pages send the PIN)')
+    .option('--consent <mode>', 'OFF, ONCE_PER_ORIGIN or EVERY_SESSION: consent before identity reads')
+    .option('--pin-reuse-minutes <n>', 'minutes a PIN verified in a tab may be reused for authentication (0-1440)')
+    .action(
+      env.withContext(async (ctx, opts) => {
+        const a = await applications.setApplicationSettings(ctx, {
+          org: String(opts.org),
+          label: String(opts.label),
+          pinEntry: opts.pinEntry,
+          consent: opts.consent,
+          pinReuseMinutes: opts.pinReuseMinutes,
+          actor: cliActor(),
+        });
+        env.io.out(`${a.label}: PIN entered on ${a.pinEntry}, consent ${a.consent}, PIN reuse ${a.pinReuseMinutes} min\n`);
+      }),
+    );
+  app
     .command('list')
     .requiredOption('--org <org>', 'organisation name or id')
     .option('--json', 'JSON output')
     .action(
       env.withContext(async (ctx, opts) => {
         const rows = await applications.listApplications(ctx, String(opts.org));
-        env.io.out(opts.json ? json(rows) : table(['label', 'name', 'createdAt'], rows as never));
+        env.io.out(opts.json ? json(rows) : table(['label', 'name', 'pinEntry', 'consent', 'pinReuseMinutes', 'createdAt'], rows as never));
       }),
     );
 }
@@ -80,7 +102,7 @@ export function originCommands(program: Command, env: CliEnv): void {
     .action(
       env.withContext(async (ctx, opts) => {
         const rows = await applications.listOrigins(ctx, opts.org as string | undefined);
-        const names = new Map((await ctx.repo.listOrganisations()).map((o) => [o.id, o.name]));
+        const names = new Map((await organisations.listOrganisations(ctx)).map((o) => [o.id, o.name]));
         const out = rows.map((r) => ({ organisation: names.get(r.orgId) ?? r.orgId, label: r.label, origin: r.origin }));
         env.io.out(opts.json ? json(out) : table(['organisation', 'label', 'origin'], out));
       }),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LOG_LEVELS, type LogLevel } from '../../domain/transaction.js';
+import { LOG_LEVELS, type LogLevel } from '@cardlink/ds-protocol';
 import { cliActor } from '../../services/audit.js';
 import * as organisations from '../../services/organisations.js';
 import { configView } from '../../services/device-view.js';

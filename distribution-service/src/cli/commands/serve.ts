@@ -4,8 +4,8 @@ import { loadOrCreateCa } from '../../ca/root-ca.js';
 import { DEFAULT_CONFIG, type DsConfig } from '../../config.js';
 import { createDs, type Ds } from '../../http/server.js';
 import { createLogger } from '../../log/logger.js';
-import { openSqliteRepository, type SqliteRepository } from '../../store/sqlite/sqlite-repository.js';
-import { storagePaths, type StorageOptions } from '../context.js';
+import type { Repository } from '../../store/repository.js';
+import { describeDb, openRepository, storagePaths, type StorageOptions } from '../context.js';
 import type { CliEnv } from '../runner.js';
 import { claimStopSignals, isStopping } from '../stop-signals.js';
 
@@ -37,6 +37,7 @@ export function serveCommand(program: Command, env: CliEnv): void {
     .option('--trust-proxy [addresses]', 'behind a TLS-terminating proxy: trust X-Forwarded-* (from these comma-separated addresses, or any)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', 'info')
     .option('--no-background-checkpoint', 'checkpoint the SQLite WAL inside commits (SQLite default) instead of on a worker thread')
+    .option('--pg-pool <n>', 'PostgreSQL connections of this process', int('pool size'), 10)
     .option('--sqlite-synchronous <mode>', 'NORMAL (default; WAL keeps every commit across a process crash) or FULL (also across power loss)', 'NORMAL')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as StorageOptions & Record<string, unknown>;
@@ -46,13 +47,16 @@ export function serveCommand(program: Command, env: CliEnv): void {
       if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--sqlite-synchronous is NORMAL or FULL');
       // Claimed before anything opens: a signal at any moment from here closes exactly what
       // is open by then (an open in flight is awaited first), once, and exits 0.
-      const open: { repo?: SqliteRepository; ds?: Ds; listening?: Promise<unknown> } = {};
+      const open: { repo?: Promise<Repository>; ds?: Ds; listening?: Promise<unknown> } = {};
       claimStopSignals(async () => {
         await open.listening?.catch(() => undefined);
         await open.ds?.close();
-        await open.repo?.close();
+        await (await open.repo?.catch(() => undefined))?.close();
       });
-      const repo = (open.repo = openSqliteRepository(db, { synchronous, backgroundCheckpoint: opts.backgroundCheckpoint !== false }));
+      const repo = await (open.repo = openRepository(db, {
+        sqlite: { synchronous, backgroundCheckpoint: opts.backgroundCheckpoint !== false },
+        postgres: { poolSize: opts.pgPool as number },
+      }));
       const ca = loadOrCreateCa(dataDir);
       const logger = createLogger(String(opts.logLevel));
       const ds = (open.ds = createDs({
@@ -83,8 +87,8 @@ export function serveCommand(program: Command, env: CliEnv): void {
       // Stopping already (a signal came while binding): the claimed close ends the process.
       if (isStopping()) return new Promise<never>(() => undefined);
       // One machine-readable line on stdout: test harnesses wait for it to learn the port.
-      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db })}\n`);
-      logger.info({ url, db, dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
+      env.io.out(`${JSON.stringify({ event: 'listening', url, dataDir, db: describeDb(db) })}\n`);
+      logger.info({ url, db: describeDb(db), dataDir, testEndpoints: ds.config.enableTestEndpoints, dashboard: ds.config.dashboard.enabled ? `${url}/dashboard/` : null }, 'DS listening');
       // Serves until a stop signal: the claimed close above shuts down and exits.
       return new Promise<never>(() => undefined);
     });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DsError } from '../../errors.js';
 import { listAudit } from '../../services/audit.js';
+import { listOrganisations } from '../../services/organisations.js';
 import { listUsers, publicUser } from '../../services/users.js';
 import { html, url } from '../html.js';
 import { BASE, formatTime, page } from '../layout.js';
@@ -20,7 +21,7 @@ export function auditRoutes(app: FastifyInstance, deps: DashboardDeps): void {
     const beforeText = field(request.query, 'before');
     const before = beforeText && /^\d{1,15}$/.test(beforeText) ? Number(beforeText) : undefined;
     const rows = await listAudit(ctx, { org: org?.id, before, limit: PAGE });
-    const names = new Map((await ctx.repo.listOrganisations()).map((o) => [o.id, o.name]));
+    const names = new Map((await listOrganisations(ctx)).map((o) => [o.id, o.name]));
     const body = rows.map(
       (r) => html`<tr><td>${formatTime(r.at)}</td><td>${r.actor}</td><td>${r.orgId ? (names.get(r.orgId) ?? r.orgId) : '—'}</td>
 <td><code>${r.action}</code></td><td>${r.target ?? ''}</td><td>${r.details ? html`<code>${JSON.stringify(r.details)}</code>` : ''}</td></tr>`,
@@ -42,7 +43,7 @@ ${rows.length === PAGE && last ? html`<nav class="pager"><a href="${url([`${BASE
   app.get('/users', async (request, reply) => {
     const { user } = requireAdmin(request);
     if (user.orgId !== null) throw new DsError('FORBIDDEN', 'only an admin of every organisation sees all users');
-    const names = new Map((await ctx.repo.listOrganisations()).map((o) => [o.id, o.name]));
+    const names = new Map((await listOrganisations(ctx)).map((o) => [o.id, o.name]));
     const users = await listUsers(ctx);
     reply.type('text/html; charset=utf-8');
     return page(

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LOG_LEVELS, type LogLevel } from '../../domain/transaction.js';
+import { LOG_LEVELS, type LogLevel } from '@cardlink/ds-protocol';
 import { DsError, isDsError } from '../../errors.js';
 import { userActor } from '../../services/audit.js';
 import { configView } from '../../services/device-view.js';

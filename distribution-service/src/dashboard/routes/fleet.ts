@@ -64,7 +64,8 @@ export function fleetRoutes(app: FastifyInstance, deps: DashboardDeps): void {
 <div class="card"><span class="n">${view.counts.offline}</span>${statusBadge('offline')}</div>
 </div>
 <p class="hint">Online: synced within its cycle plus ${formatDuration(ctx.config.dashboard.fleetGraceSeconds)}; late: missed a sync;
-offline: silent for more than ${ctx.config.dashboard.offlineAfterCycles} cycles. The cycle is the one the DS gave the device at its last sync.</p>
+offline: silent for more than ${ctx.config.dashboard.offlineAfterCycles} cycles. The cycle is the one the device keeps since its last sync: the organisation's
+override (Configuration), else the <code>--ds.cycle</code> the connector reported, else the DS default (${formatDuration(ctx.config.defaultCycleSeconds)}).</p>
 <form class="row" method="get" action="${orgPath(org, '/devices')}" role="search">
 <div class="field"><label for="f-q">Search</label> <input id="f-q" name="q" type="search" maxlength="200" value="${search ?? ''}" placeholder="id, version, OS or error"></div>
 <div class="field"><label for="f-status">Status</label> <select id="f-status" name="status"><option value="">any</option>${FLEET_STATUSES.map((s) => html`<option value="${s}"${sel(status, s)}>${s}</option>`)}</select></div>

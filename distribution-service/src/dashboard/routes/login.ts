@@ -31,7 +31,10 @@ export function loginRoutes(app: FastifyInstance, deps: DashboardDeps): void {
 <div class="field"><label for="email">Email</label> <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${o.email ?? ''}"${invalid ? html` aria-invalid="true"` : ''}></div>
 <div class="field"><label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${invalid ? html` aria-invalid="true"` : ''}></div>
 <button type="submit">Log in</button>
-</form>`,
+</form>
+<p class="hint" id="how-accounts">No account? Accounts are made by the DS's operator on the server, there is no sign-up:
+<code>ds user create --email you@example.com --role admin --org ORG --password-file -</code> (the password, at least 12
+characters, on stdin; <code>--role business</code> for read-only; without <code>--org</code>, every organisation). <code>scripts/start.sh</code> makes one for the demo and prints it.</p>`,
         ),
       );
   };

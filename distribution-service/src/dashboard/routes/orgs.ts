@@ -1,3 +1,4 @@
+import { TOKEN_HTML_PATTERN } from '@cardlink/ds-protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DsError, isDsError } from '../../errors.js';
 import * as applications from '../../services/applications.js';
@@ -21,7 +22,7 @@ export function orgRoutes(app: FastifyInstance, deps: DashboardDeps): void {
     const rows = await Promise.all(
       visible.map(async (o) => {
         const f = await fleet(ctx, { org: o.id, pageSize: 1 });
-        const apps = await ctx.repo.listApplications(o.id);
+        const apps = await applications.listApplications(ctx, o.id);
         return html`<tr><td><a href="${orgPath(o)}">${o.name}</a></td><td class="num">${apps.length}</td><td class="num">${f.counts.all}</td>
 <td class="num">${f.counts.online}</td><td class="num">${f.counts.late}</td><td class="num">${f.counts.offline}</td></tr>`;
       }),
@@ -60,8 +61,8 @@ ${create}`,
     o: { status?: number; error?: string; values?: { label?: string; name?: string } } = {},
   ) => {
     const { user } = authOf(request);
-    const apps = await ctx.repo.listApplications(org.id);
-    const origins = await ctx.repo.listOrigins(org.id);
+    const apps = await applications.listApplications(ctx, org.id);
+    const origins = await applications.listOrigins(ctx, org.id);
     const f = await fleet(ctx, { org: org.id, pageSize: 1 });
     const csrf = deps.csrf(request, reply);
     const admin = user.role === 'admin';
@@ -75,7 +76,7 @@ ${create}`,
       ? html`<h2>New application</h2>
 <form class="row" method="post" action="${orgPath(org, '/apps')}">${csrfField(csrf)}
 <div class="field"><label for="app-label">Label</label> <span class="hint" id="app-label-hint">billing key, A-Z a-z 0-9 . _ : -</span>
-<input id="app-label" name="label" required maxlength="64" pattern="[A-Za-z0-9._:\\-]{1,64}" aria-describedby="app-label-hint" value="${v.label ?? ''}"></div>
+<input id="app-label" name="label" required maxlength="64" pattern="${TOKEN_HTML_PATTERN}" aria-describedby="app-label-hint" value="${v.label ?? ''}"></div>
 <div class="field"><label for="app-name">Name</label> <input id="app-name" name="name" maxlength="200" value="${v.name ?? ''}"></div>
 <button type="submit">Create application</button></form>`
       : '';

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { csvRows } from '../../domain/csv.js';
+import { USE_CASE_NAMES } from '../use-case-names.js';
 import { DsError } from '../../errors.js';
-import { BILLING_MODELS, billingReport, PERIODS, type BillingModel, type BillingQuery, type BillingReport, type Period } from '../../services/reports.js';
+import { BILLING_MODELS, billingReport, PERIODS, reportLabels, type BillingModel, type BillingQuery, type BillingReport, type Period } from '../../services/reports.js';
 import { publicUser } from '../../services/users.js';
 import type { Organisation } from '../../store/repository.js';
 import { renderChart } from '../charts.js';
@@ -36,7 +37,8 @@ export function billingQueryOf(org: Organisation, query: unknown, now: number): 
     byLabel: submitted ? field(query, 'byLabel') === '1' : true,
     byTag: submitted ? field(query, 'byTag') === '1' : true,
     label: field(query, 'label') || undefined,
-    okOnly: field(query, 'okOnly') === '1',
+    // Billing counts what worked unless asked otherwise: failed operations are not billable.
+    okOnly: submitted ? field(query, 'okOnly') === '1' : true,
   };
 }
 
@@ -55,12 +57,24 @@ export function queryString(q: BillingQuery): Record<string, string | undefined>
   };
 }
 
+const COLUMN_NAMES: Record<string, string> = {
+  ...USE_CASE_NAMES,
+  period: 'Period',
+  label: 'Label',
+  tag: 'Tag',
+  total: 'Total',
+  active_devices: 'Active devices',
+};
+
+/** A column's heading on the page; the CSV keeps the column's machine name (`data-column`). */
+export const columnName = (c: string): string => COLUMN_NAMES[c] ?? c;
+
 function renderTable(report: BillingReport): Html {
   const { columns, rows, firstNumeric } = report.table;
   const tagAt = columns.indexOf('tag');
   return html`<table id="report-table">
-<caption class="muted">${report.query.model === 'transactions' ? 'Transactions per use case' : 'Distinct active devices'}, ${report.query.from} to ${report.query.to} (UTC)</caption>
-<thead><tr>${columns.map((c, i) => html`<th scope="col"${i >= firstNumeric ? html` class="num"` : ''}>${c}</th>`)}</tr></thead>
+<caption class="muted">${report.query.model === 'transactions' ? 'Transactions per use case' : 'Distinct active devices'}, ${report.query.from} to ${report.query.to} (UTC)${report.query.okOnly ? ', successful only' : ', failed included'}</caption>
+<thead><tr>${columns.map((c, i) => html`<th scope="col" data-column="${c}"${i >= firstNumeric ? html` class="num"` : ''}>${columnName(c)}</th>`)}</tr></thead>
 <tbody>${rows.map(
     (r) =>
       html`<tr>${r.map((cell, i) =>
@@ -98,7 +112,7 @@ export function reportRoutes(app: FastifyInstance, deps: DashboardDeps): void {
       q = billingQueryOf(org, {}, ctx.clock.now());
       reply.status(400);
     }
-    const labels = [...new Set([...(await ctx.repo.listApplications(org.id)).map((a) => a.label), ...(await ctx.repo.transactionLabels(org.id))])].sort();
+    const labels = await reportLabels(ctx, org.id);
     const base = orgPath(org, '/reports');
     const chk = (on: boolean | undefined) => (on ? html` checked` : '');
     const sel = (on: boolean) => (on ? html` selected` : '');
@@ -111,7 +125,7 @@ export function reportRoutes(app: FastifyInstance, deps: DashboardDeps): void {
     const transactions = q.model === 'transactions';
     const summary = report
       ? transactions
-        ? html`<p role="status"><strong id="report-total">${report.total}</strong> transaction${report.total === 1 ? '' : 's'} from ${q.from} to ${q.to}${q.label ? html` under label <code>${q.label}</code>` : ''}${q.okOnly ? ' (successful only)' : ''}.</p>`
+        ? html`<p role="status"><strong id="report-total">${report.total}</strong> transaction${report.total === 1 ? '' : 's'} from ${q.from} to ${q.to}${q.label ? html` under label <code>${q.label}</code>` : ''}${q.okOnly ? ' (successful only)' : ' (failed operations included)'}.</p>`
         : html`<p role="status"><strong id="report-total">${report.total}</strong> distinct device${report.total === 1 ? '' : 's'} active (at least one transaction) from ${q.from} to ${q.to}${q.label ? html` under label <code>${q.label}</code>` : ''}.</p>`
       : '';
     reply.type('text/html; charset=utf-8');
@@ -131,16 +145,17 @@ export function reportRoutes(app: FastifyInstance, deps: DashboardDeps): void {
 <label><input type="checkbox" name="byLabel" value="1"${chk(q.byLabel)}> label</label>
 <label><input type="checkbox" name="byTag" value="1"${chk(q.byTag)}> tag</label></fieldset>
 <div class="field"><label for="r-label">Only label</label> <select id="r-label" name="label"><option value="">all labels</option>${labels.map((l) => html`<option value="${l}"${sel(q.label === l)}>${l}</option>`)}</select></div>
-<label class="check"><input type="checkbox" name="okOnly" value="1"${chk(q.okOnly)}> successful only</label>
+<label class="check"><input type="checkbox" name="okOnly" value="1"${chk(q.okOnly)}> successful only (default)</label>
 <button type="submit">Show</button>
 </form>
 <p class="hint">Shortcuts: ${shortcut('this month', `${thisMonth}-01`, new Date(now).toISOString().slice(0, 10), 'range')} ·
 ${shortcut('last month', `${lastMonth}-01`, new Date(Date.UTC(lastMonthStart.getUTCFullYear(), lastMonthStart.getUTCMonth() + 1, 1) - DAY_MS).toISOString().slice(0, 10), 'range')} ·
-${shortcut('last 12 months', defaultRange(now).from, defaultRange(now).to, 'month')}. Times are UTC. Tags are shown as pages sent them; a row without a tag holds the label's transactions that had none.</p>
+${shortcut('last 12 months', defaultRange(now).from, defaultRange(now).to, 'month')}. Times are UTC. Tags are shown as pages sent them; a row without a tag holds the label's transactions that had none.
+Only successful operations count by default (failed ones are not billable); untick "successful only" to include them.</p>
 ${report
   ? html`${summary}
-${renderChart(report.chart, transactions ? 'Transactions per period, by use case' : 'Active devices per period', 'report-chart')}
-<p><a id="csv-link" href="${url([`${base}.csv`], queryString(q))}" download>Download CSV</a> <span class="hint">(the table below, same rows and numbers)</span></p>
+${renderChart(transactions ? { ...report.chart, series: report.chart.series.map((s) => ({ ...s, name: columnName(s.name) })) } : report.chart, transactions ? 'Transactions per period, by use case' : 'Active devices per period', 'report-chart')}
+<p><a id="csv-link" href="${url([`${base}.csv`], queryString(q))}" download>Download CSV</a> <span class="hint">(the table below, same rows and numbers; its columns keep their machine names, e.g. <code>IDENTITY_READ</code> for "Identity read", so scripts and spreadsheets can rely on them)</span></p>
 ${report.table.rows.length ? renderTable(report) : html`<p>No transactions in this range.</p>`}`
   : ''}`,
     );

@@ -19,7 +19,15 @@ import { releaseText, versionChart } from '../version-chart.js';
 
 const PAGE_SIZE = 50;
 
-export const updateBadge = (s: UpdateStatus): Html => html`<span class="badge update-${s}">${s}</span>`;
+/** What each status reads as; the filter keeps the short value. */
+const UPDATE_STATUS_TEXT: Record<UpdateStatus, string> = {
+  'up-to-date': 'up-to-date',
+  offered: 'offered',
+  failed: 'failed',
+  'cannot-update': 'cannot update (no release key)',
+};
+
+export const updateBadge = (s: UpdateStatus): Html => html`<span class="badge update-${s}">${UPDATE_STATUS_TEXT[s]}</span>`;
 
 /** "33.3 %": one decimal, so small shares of a large fleet do not read as 0. */
 export const shareText = (n: number, total: number): string => `${total === 0 ? '0.0' : ((100 * n) / total).toFixed(1)} %`;
@@ -107,9 +115,10 @@ ${releases.length
 <p class="hint">Offered: at its last sync the DS offered a newer release that the device does not run yet (it verifies and stages it, then
 applies it; the new version shows after its next sync). Failed: the device reported a newer version as failed (rejected or rolled back);
 the DS never offers a version that failed on a device to that device again. Only connectors that can update (supervised, with a
-pinned release key) get offers. The DS does not learn whether an offer is already staged.</p>
+pinned release key) get offers; the others show as "cannot update (no release key)" (judged at their last sync). The DS does not
+learn whether an offer is already staged.</p>
 <form class="row" method="get" action="${base}#update-status" role="search" aria-label="Filter devices">
-<div class="field"><label for="v-status">Update status</label> <select id="v-status" name="status"><option value="">any</option>${UPDATE_STATUSES.map((s) => html`<option value="${s}"${sel(status, s)}>${s}</option>`)}</select></div>
+<div class="field"><label for="v-status">Update status</label> <select id="v-status" name="status"><option value="">any</option>${UPDATE_STATUSES.map((s) => html`<option value="${s}"${sel(status, s)}>${UPDATE_STATUS_TEXT[s]}</option>`)}</select></div>
 <div class="field"><label for="v-version">Version</label> <select id="v-version" name="version"><option value="">any</option>${report.versions.map((v) => html`<option value="${v.version}"${sel(version, v.version)}>${v.version}</option>`)}</select></div>
 <button type="submit">Filter</button> <a href="${base}#update-status">Clear</a>
 </form>

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthenticatedDevice } from '../../auth/device-auth.js';
 import { DsError } from '../../errors.js';
-import { syncDevice, type SyncInput } from '../../services/sync.js';
-import { syncUpdate, type UpdateStatusInput } from '../../services/releases.js';
+import { syncDevice } from '../../services/sync.js';
+import { syncUpdate } from '../../services/releases.js';
 import { parseJsonBody, rawBody } from '../json-body.js';
 import type { DsRuntime } from '../runtime.js';
-import { syncBodySchema } from '../schemas.js';
+import { SIGNATURE_HEADERS, SyncRequest, type SyncResponse } from '@cardlink/ds-protocol';
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const v = request.headers[name];
@@ -16,16 +16,16 @@ const authenticated = new WeakMap<FastifyRequest, AuthenticatedDevice>();
 
 export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
   app.post('/v1/sync', {
-    schema: { body: syncBodySchema },
+    schema: { body: SyncRequest },
     // Authenticate on the raw bytes before parsing: strangers learn nothing about validation.
     preValidation: async (request) => {
       const device = await rt.auth.authenticate({
         method: request.method,
         path: request.url.split('?')[0]!,
-        deviceId: header(request, 'x-device-id'),
-        keyId: header(request, 'x-key-id'),
-        timestamp: header(request, 'x-timestamp'),
-        signature: header(request, 'x-signature'),
+        deviceId: header(request, SIGNATURE_HEADERS.deviceId),
+        keyId: header(request, SIGNATURE_HEADERS.keyId),
+        timestamp: header(request, SIGNATURE_HEADERS.timestamp),
+        signature: header(request, SIGNATURE_HEADERS.signature),
         body: rawBody(request),
       });
       authenticated.set(request, device);
@@ -39,8 +39,8 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
     },
     handler: async (request, reply) => {
       const device = authenticated.get(request)!;
-      const { updateStatus, ...input } = request.body as SyncInput & { updateStatus?: UpdateStatusInput };
-      const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, input);
+      const { updateStatus, ...input } = request.body as SyncRequest;
+      const { issued, inserted, ...answer } = await syncDevice(rt.ctx, device, { ...input, canUpdate: updateStatus !== undefined });
       if (issued) rt.keys.renewed(device.deviceId, device.orgId, issued, device.signingKey);
       // Failed versions are recorded before the offer is chosen: a reported failure is never offered again.
       const update = await syncUpdate(rt.ctx, device, { version: input.version, updateStatus });
@@ -52,7 +52,8 @@ export function syncRoutes(app: FastifyInstance, rt: DsRuntime): void {
         request.raw.socket.destroy();
         return;
       }
-      return update ? { ...answer, update } : answer;
+      const body: SyncResponse = update ? { ...answer, update } : answer;
+      return body;
     },
   });
 }

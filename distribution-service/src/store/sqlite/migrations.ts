@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Numbered migrations, applied in order and recorded in `schema_migrations`. Append only: a
  * shipped migration is never edited. The SQL avoids SQLite-only features (no WITHOUT ROWID,
@@ -156,4 +158,108 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 4,
+    name: 'seen-requests',
+    sql: `
+      -- Signed requests already used, kept while their timestamp is still inside the clock-skew
+      -- window, so a captured sync replayed after a restart (or at another instance) is refused.
+      CREATE TABLE seen_requests (
+        device_id TEXT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (device_id, timestamp)
+      );
+      CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'device-can-update',
+    sql: `
+      -- Whether the device's last sync carried updateStatus (a supervised connector with a
+      -- pinned release key): the others cannot take an update, whatever the DS offers.
+      ALTER TABLE devices ADD COLUMN can_update INTEGER;
+    `,
+  },
+  {
+    version: 6,
+    name: 'application-user-steps',
+    sql: `
+      -- Issue 14: who types the PIN (the connector's own page by default), when the user must
+      -- consent to identity reads, and how long a PIN verified in a tab may be reused.
+      ALTER TABLE applications ADD COLUMN pin_entry TEXT NOT NULL DEFAULT 'CONNECTOR_PAGE' CHECK (pin_entry IN ('CONNECTOR_PAGE','HOST_PAGE'));
+      ALTER TABLE applications ADD COLUMN consent TEXT NOT NULL DEFAULT 'OFF' CHECK (consent IN ('OFF','ONCE_PER_ORIGIN','EVERY_SESSION'));
+      ALTER TABLE applications ADD COLUMN pin_reuse_minutes INTEGER NOT NULL DEFAULT 0 CHECK (pin_reuse_minutes BETWEEN 0 AND 1440);
+    `,
+  },
 ];
+
+/**
+ * The release feature's own numbered migrations, recorded in `release_schema_migrations` so
+ * they never collide with the main list in migrations.ts. Append only, like the main list.
+ */
+export const RELEASE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'releases',
+    sql: `
+      -- The package bytes live in the database: every DS instance behind a load balancer can
+      -- serve them, and a backup of the database is a backup of the releases.
+      CREATE TABLE releases (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organisations(id),
+        version TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        minimum_version TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        package BLOB NOT NULL,
+        published_at TEXT NOT NULL,
+        withdrawn_at TEXT,
+        UNIQUE (org_id, version)
+      );
+      CREATE TABLE device_update_failures (
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        version TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_reported_at TEXT NOT NULL,
+        last_reported_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, version)
+      );
+      CREATE TABLE device_update_offers (
+        device_id TEXT PRIMARY KEY REFERENCES devices(id),
+        version TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        offered_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function migrateReleases(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS release_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  for (const m of RELEASE_MIGRATIONS) {
+    db.transaction(() => {
+      // Checked inside the write transaction: two processes opening one database apply it once.
+      if (db.prepare('SELECT 1 FROM release_schema_migrations WHERE version = ?').get(m.version)) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO release_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  migrateReleases(db);
+}

@@ -30,6 +30,7 @@ export async function readCardFile(channel: CardChannel, pathHex: string, length
       continue;
     }
     if (r.sw !== SW_OK && r.sw !== 0x6282) throw cardError(`to read file ${pathHex}`, r.sw);
+    if (r.data.length > le) throw new CardError('CARD_ERROR', `The card answered more than asked reading file ${pathHex}.`);
     chunks.push(r.data);
     offset += r.data.length;
     if (r.data.length < le || r.sw === 0x6282) break;

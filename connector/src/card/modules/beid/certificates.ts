@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { CardError } from '../../card-error.js';
 import type { CertificateInfo as Certificate } from '../../card-types.js';
 
 /**
@@ -27,7 +28,12 @@ export function derFromCardFile(file: Buffer): Buffer | undefined {
 const CURVES: Record<string, string> = { prime256v1: 'P256', secp384r1: 'P384', secp521r1: 'P521' };
 
 export function describeCertificate(der: Buffer): Certificate {
-  const x = new X509Certificate(der);
+  let x: X509Certificate;
+  try {
+    x = new X509Certificate(der);
+  } catch {
+    throw new CardError('CARD_ERROR', "The card's certificate is malformed.");
+  }
   const key = x.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   const alg =

@@ -72,9 +72,13 @@ export function parseIdentity(file: Buffer): Identity {
   };
 }
 
-/** Raw photo hash from the identity file (tag 11), for the integrity check. */
+/** Raw photo hash from the identity file (tag 11), for the integrity check; undefined if unreadable. */
 export function photoHashOf(file: Buffer): Buffer | undefined {
-  return parseTlv(file).get(0x11);
+  try {
+    return parseTlv(file).get(0x11);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The address file (3F00/DF01/4033, zero padded). */

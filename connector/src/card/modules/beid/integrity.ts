@@ -1,4 +1,5 @@
 import { createHash, verify, X509Certificate } from 'node:crypto';
+import { isJpeg } from './photo.js';
 
 /**
  * Does `signature` over `data` verify with the RRN certificate? RSA cards (applet <= 1.7)
@@ -34,9 +35,12 @@ export function addressSignedData(addressFile: Buffer, identitySignature: Buffer
   return [Buffer.concat([addressFile.subarray(0, end), identitySignature]), Buffer.concat([addressFile, identitySignature])];
 }
 
-/** Photo hash on the card: SHA-1 (20 bytes, applet <= 1.7) or SHA-384 (48 bytes, 1.8). */
+/**
+ * Photo hash on the card: SHA-1 (20 bytes, applet <= 1.7) or SHA-384 (48 bytes, 1.8). A
+ * photo that is not a JPEG fails even with a matching hash: it cannot be what was issued.
+ */
 export function photoMatches(photo: Buffer, expected: Buffer | undefined): boolean {
-  if (!expected) return false;
+  if (!expected || !isJpeg(photo)) return false;
   const alg = expected.length === 20 ? 'sha1' : expected.length === 32 ? 'sha256' : expected.length === 48 ? 'sha384' : undefined;
   if (!alg) return false;
   return createHash(alg).update(photo).digest().equals(expected);

@@ -1,5 +1,4 @@
 import type { ReleaseFlag } from '@cardlink/release-format';
-import type { Repository } from './repository.js';
 
 export type { ReleaseFlag };
 
@@ -34,10 +33,7 @@ export interface UpdateOfferRecord {
   offeredAt: string;
 }
 
-/**
- * Releases and per-device update status. Kept beside the main Repository (not in it) so the
- * release feature owns its tables; the SQLite implementation shares the repository's database.
- */
+/** Releases (with their package bytes, so every DS instance can serve them) and per-device update status. */
 export interface ReleaseStore {
   insertRelease(r: Release, pkg: Buffer): Promise<void>;
   findRelease(orgId: string, version: string): Promise<Release | undefined>;
@@ -53,19 +49,4 @@ export interface ReleaseStore {
   recordOffer(offer: UpdateOfferRecord): Promise<void>;
   clearOffer(deviceId: string): Promise<void>;
   offersOfOrg(orgId?: string): Promise<UpdateOfferRecord[]>;
-}
-
-const stores = new WeakMap<Repository, ReleaseStore>();
-
-/** The release store that goes with a repository (created, and its tables migrated, on first use). */
-export async function releaseStoreFor(repo: Repository): Promise<ReleaseStore> {
-  let s = stores.get(repo);
-  if (!s) {
-    const db = (repo as { db?: unknown }).db;
-    if (!db) throw new Error('releases need the SQLite repository');
-    const { SqliteReleaseStore } = await import('./sqlite/sqlite-release-store.js');
-    s = new SqliteReleaseStore(db as never);
-    stores.set(repo, s);
-  }
-  return s;
 }

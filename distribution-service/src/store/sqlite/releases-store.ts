@@ -1,64 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Release, ReleaseFlag, ReleaseStore, UpdateFailure, UpdateOfferRecord } from '../release-store.js';
-
-type Db = Database.Database;
-type Row = Record<string, unknown>;
-
-/**
- * The release feature's own numbered migrations, recorded in `release_schema_migrations` so
- * they never collide with the main list in migrations.ts. Append only, like the main list.
- */
-export const RELEASE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
-  {
-    version: 1,
-    name: 'releases',
-    sql: `
-      -- The package bytes live in the database: every DS instance behind a load balancer can
-      -- serve them, and a backup of the database is a backup of the releases.
-      CREATE TABLE releases (
-        id TEXT PRIMARY KEY,
-        org_id TEXT NOT NULL REFERENCES organisations(id),
-        version TEXT NOT NULL,
-        flag TEXT NOT NULL,
-        minimum_version TEXT NOT NULL,
-        manifest TEXT NOT NULL,
-        signature TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        package BLOB NOT NULL,
-        published_at TEXT NOT NULL,
-        withdrawn_at TEXT,
-        UNIQUE (org_id, version)
-      );
-      CREATE TABLE device_update_failures (
-        device_id TEXT NOT NULL REFERENCES devices(id),
-        version TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        first_reported_at TEXT NOT NULL,
-        last_reported_at TEXT NOT NULL,
-        PRIMARY KEY (device_id, version)
-      );
-      CREATE TABLE device_update_offers (
-        device_id TEXT PRIMARY KEY REFERENCES devices(id),
-        version TEXT NOT NULL,
-        flag TEXT NOT NULL,
-        offered_at TEXT NOT NULL
-      );
-    `,
-  },
-];
-
-export function migrateReleases(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS release_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  for (const m of RELEASE_MIGRATIONS) {
-    db.transaction(() => {
-      // Checked inside the write transaction: two processes opening one database apply it once.
-      if (db.prepare('SELECT 1 FROM release_schema_migrations WHERE version = ?').get(m.version)) return;
-      db.exec(m.sql);
-      db.prepare('INSERT INTO release_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    }).immediate();
-  }
-}
+import type { Release, ReleaseFlag, ReleaseStore, UpdateFailure, UpdateOfferRecord } from '../releases.js';
+import type { Row, SqliteDb } from './sqlite-db.js';
 
 const COLUMNS = 'id, org_id, version, flag, minimum_version, manifest, signature, sha256, size, published_at, withdrawn_at';
 
@@ -85,16 +27,10 @@ const toFailure = (r: Row): UpdateFailure => ({
 });
 
 export class SqliteReleaseStore implements ReleaseStore {
-  private readonly statements = new Map<string, Database.Statement>();
-
-  constructor(private readonly db: Db) {
-    migrateReleases(db);
-  }
+  constructor(private readonly s: SqliteDb) {}
 
   private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-    return s;
+    return this.s.stmt(sql);
   }
 
   async insertRelease(r: Release, pkg: Buffer): Promise<void> {
@@ -131,9 +67,9 @@ export class SqliteReleaseStore implements ReleaseStore {
       `INSERT INTO device_update_failures (device_id, version, reason, first_reported_at, last_reported_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (device_id, version) DO UPDATE SET reason = excluded.reason, last_reported_at = excluded.last_reported_at`,
     );
-    this.db.transaction(() => {
+    this.s.write(() => {
       for (const f of failures) upsert.run(deviceId, f.version, f.reason, at, at);
-    })();
+    });
   }
 
   async failures(deviceId: string): Promise<UpdateFailure[]> {

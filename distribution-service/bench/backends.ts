@@ -1,0 +1,60 @@
+/**
+ * Sync throughput of the three set-ups in one run (issue 16), same machine, same load:
+ * 1 DS process on SQLite, 1 replica on PostgreSQL, 2 replicas on PostgreSQL behind HAProxy.
+ * Each is bench/sync-throughput.ts in its own processes (fresh database each), run one after
+ * the other; every run checks that exactly the sent transactions were stored.
+ *
+ *   pnpm --filter @cardlink/distribution-service bench:backends [-- --syncs 6000 --devices 200 --connections 32]
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    syncs: { type: 'string', default: '6000' },
+    devices: { type: 'string', default: '200' },
+    connections: { type: 'string', default: '32' },
+    runs: { type: 'string', default: '1' },
+  },
+});
+
+interface Result {
+  syncsPerSecond: number;
+  transactionsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  storedTransactions: number;
+  expectedTransactions: number;
+  non2xx: number;
+  errors: number;
+}
+
+const SETUPS: { name: string; flags: string[] }[] = [
+  { name: '1 process, SQLite', flags: ['--backend', 'sqlite'] },
+  { name: '1 replica, PostgreSQL', flags: ['--backend', 'postgres', '--replicas', '1'] },
+  { name: '2 replicas + HAProxy, PostgreSQL', flags: ['--backend', 'postgres', '--replicas', '2'] },
+];
+
+function run(flags: string[]): Promise<Result> {
+  const script = join(import.meta.dirname, 'sync-throughput.ts');
+  const common = ['--syncs', args.syncs!, '--devices', args.devices!, '--connections', args.connections!, '--json'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...common, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Result) : reject(new Error(`sync-throughput ${flags.join(' ')} exited ${code}`))));
+  });
+}
+
+const rows: string[] = [];
+for (let i = 0; i < Number(args.runs); i++) {
+  for (const s of SETUPS) {
+    process.stderr.write(`--- ${s.name} ---\n`);
+    const r = await run(s.flags);
+    const ok = r.storedTransactions === r.expectedTransactions && !r.non2xx && !r.errors;
+    rows.push(`| ${s.name} | ${r.syncsPerSecond} | ${r.transactionsPerSecond} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${(r.syncsPerSecond * 28_800).toLocaleString('en')} | ${ok ? 'exact' : 'MISMATCH'} |`);
+  }
+}
+console.log(`| set-up (${args.syncs} syncs x 100 tx, ${args.devices} devices, ${args.connections} connections) | syncs/s | tx/s | p50 / p99 ms | connectors at 28800 s | stored |`);
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(r);

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import type { AuditEntry } from '../audit.js';
+
+export type Row = Record<string, unknown>;
+
+/** Anything that runs a query: the pool (autocommit) or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/**
+ * The connection pool shared by the area stores, the transaction helper and the audit write
+ * every mutating method does inside its own DB transaction.
+ */
+export class PgDb {
+  constructor(readonly pool: pg.Pool) {}
+
+  async rows<T = Row>(sql: string, args: unknown[] = [], q: Queryable = this.pool): Promise<T[]> {
+    return (await q.query(sql, args)).rows as T[];
+  }
+
+  async one<T = Row>(sql: string, args: unknown[] = [], q: Queryable = this.pool): Promise<T | undefined> {
+    return (await q.query(sql, args)).rows[0] as T | undefined;
+  }
+
+  /** Runs `fn` in one DB transaction on one pooled client; rolls back on any error. */
+  async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async writeAudit(c: Queryable, entry: AuditEntry | undefined): Promise<void> {
+    if (!entry) return;
+    await c.query('INSERT INTO audit_log (at, actor, org_id, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)', [
+      entry.at,
+      entry.actor,
+      entry.orgId,
+      entry.action,
+      entry.target,
+      entry.details ? JSON.stringify(entry.details) : null,
+    ]);
+  }
+}
+
+/** 23505: unique_violation. */
+export const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
+
+/** COUNT(*) and bigint come back as strings: every count here fits a JS number. */
+export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
