@@ -226,11 +226,12 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   function onReaderEvent(callback: (event: ReaderEvent) => void, onError?: (error: ConnectorError) => void): () => void {
     let over = false;
     let cancelled = false;
-    let sub: { unsubscribe(): void } | undefined;
+    // A holder: an end reported before subscribe() returned still unsubscribes.
+    const live: { sub?: { unsubscribe(): void } } = {};
     const end = (error: ConnectorError | Promise<ConnectorError>) => {
       if (over) return;
       over = true;
-      sub?.unsubscribe();
+      live.sub?.unsubscribe();
       void Promise.resolve(error).then((e) => {
         if (cancelled) return;
         if (onError) onError(e);
@@ -248,7 +249,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       }
       return fromOperationError(error, url, probe);
     };
-    sub = client
+    live.sub = client
       .subscription<ReaderEventsSubscription>(String(ReaderEventsDocument), {}, { fetchOptions: () => ({ headers: { ...headers(), accept: 'text/event-stream' }, credentials: 'omit' }) })
       .subscribe((r) => {
         if (over) return;
@@ -257,10 +258,10 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
         else if (r.hasNext === false) end(new ConnectorError('NETWORK', 'The connector ended the reader event stream; subscribe again to resume.'));
         else if (r.data?.readerEvents) callback(r.data.readerEvents);
       });
-    if (over) sub.unsubscribe();
+    if (over) live.sub.unsubscribe();
     return () => {
       cancelled = over = true;
-      sub?.unsubscribe();
+      live.sub?.unsubscribe();
     };
   }
 
