@@ -16,7 +16,7 @@ const ALLOW_METHODS = 'GET, POST, OPTIONS';
  */
 export function useOriginGuard(origins: OriginPolicy, localToken: Buffer | undefined): Plugin<NodeServerContext, NodeServerContext> {
   return {
-    onRequest({ serverContext: { req }, fetchAPI, endResponse }) {
+    onRequest({ serverContext: { req, res }, fetchAPI, endResponse }) {
       const allowList = origins.current();
       if (req.method === 'OPTIONS') {
         const origin = req.headers.origin;
@@ -36,13 +36,17 @@ export function useOriginGuard(origins: OriginPolicy, localToken: Buffer | undef
         return;
       }
       guard(fetchAPI, endResponse, () => {
-        stateOf(req).caller = identifyCaller(req.headers, allowList, localToken);
+        const caller = identifyCaller(req.headers, allowList, localToken);
+        stateOf(req).caller = caller;
+        // On the socket's response: every answer after this guard carries them (refusals,
+        // GraphQL results, plain routes), and yoga's fetch Response stays untouched (its
+        // headers are then written in one writeHead).
+        if (caller.origin) {
+          res.setHeader('Access-Control-Allow-Origin', caller.origin);
+          res.setHeader('Vary', 'Origin');
+          res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+        }
       });
-    },
-    onResponse({ serverContext, response }) {
-      const origin = stateOf(serverContext.req).caller?.origin;
-      if (!origin || serverContext.req.method === 'OPTIONS') return;
-      for (const [k, v] of Object.entries(corsHeaders(origin))) response.headers.set(k, v);
     },
   };
 }

@@ -4,7 +4,6 @@ import { ConnectorError, isConnectorError } from '../../errors.js';
 import type { Caller } from '../guards/caller.js';
 import { sendError } from '../error-body.js';
 import { stateOf, type NodeServerContext } from '../request-state.js';
-import { corsHeaders } from './use-origin-guard.js';
 import { refusalResponse } from './refuse.js';
 
 export type PlainRoute = (req: IncomingMessage, res: ServerResponse, caller: Caller, tag: string | null) => Promise<void> | void;
@@ -25,7 +24,6 @@ export function usePlainRoutes(routes: Record<string, PlainRoute>, graphqlPath =
         endResponse(refusalResponse(fetchAPI, new ConnectorError('BAD_REQUEST', 'Not found.', { httpStatus: 404 })));
         return;
       }
-      if (state.caller.origin) for (const [k, v] of Object.entries(corsHeaders(state.caller.origin))) res.setHeader(k, v);
       try {
         await route(req, res, state.caller, state.tag ?? null);
       } catch (e) {
