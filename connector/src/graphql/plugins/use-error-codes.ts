@@ -1,4 +1,4 @@
-import type { Plugin } from '@envelop/core';
+import type { AfterValidateHook, Plugin } from '@envelop/core';
 import { GraphQLError } from 'graphql';
 import { ConnectorError, withoutStack } from '../../errors.js';
 import { CardError } from '../../card/card-error.js';
@@ -63,11 +63,11 @@ function requestError(error: GraphQLError, codes: ReadonlySet<string>): GraphQLE
 
 /** Validation errors are returned, not thrown: they get their code and status here. */
 export function useValidationErrorCodes(mask: (error: unknown) => GraphQLError): Plugin {
+  // One hook for every request (no closure per validation).
+  const afterValidate: AfterValidateHook<Record<string, unknown>> = ({ result, setResult }) => {
+    if (result.length > 0) setResult(result.map((e) => mask(e)));
+  };
   return {
-    onValidate() {
-      return ({ result, setResult }) => {
-        if (result.length > 0) setResult(result.map((e) => mask(e)));
-      };
-    },
+    onValidate: () => afterValidate,
   };
 }

@@ -13,17 +13,23 @@ export type PageRoute = (req: IncomingMessage, res: ServerResponse) => Promise<v
  */
 export function useConnectorPages(pages: Record<string, PageRoute>): Plugin<NodeServerContext, NodeServerContext> {
   return {
-    async onRequest({ serverContext: { req, res }, url, fetchAPI, endResponse }) {
+    // Not async: a request for any other path stays on yoga's synchronous path (no promise per request).
+    onRequest({ serverContext: { req, res }, url, fetchAPI, endResponse }) {
       const page = Object.hasOwn(pages, url.pathname) ? pages[url.pathname] : undefined;
       if (!page) return;
-      try {
-        await page(req, res);
-      } catch (e) {
-        if (!isConnectorError(e) || res.headersSent) throw e;
-        sendError(res, e);
-      }
-      // Answered on the socket already: the adapter writes nothing more for an ended response.
-      endResponse(new fetchAPI.Response(null, { status: res.statusCode }));
+      return serve(page, req, res).then(() => {
+        // Answered on the socket already: the adapter writes nothing more for an ended response.
+        endResponse(new fetchAPI.Response(null, { status: res.statusCode }));
+      });
     },
   };
+}
+
+async function serve(page: PageRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    await page(req, res);
+  } catch (e) {
+    if (!isConnectorError(e) || res.headersSent) throw e;
+    sendError(res, e);
+  }
 }

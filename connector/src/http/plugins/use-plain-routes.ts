@@ -15,7 +15,8 @@ export type PlainRoute = (req: IncomingMessage, res: ServerResponse, caller: Cal
  */
 export function usePlainRoutes(routes: Record<string, PlainRoute>, graphqlPath = '/graphql'): Plugin<NodeServerContext, NodeServerContext> {
   return {
-    async onRequest({ serverContext: { req, res }, url, fetchAPI, endResponse }) {
+    // Not async: a GraphQL request stays on yoga's synchronous path (no promise per request).
+    onRequest({ serverContext: { req, res }, url, fetchAPI, endResponse }) {
       const path = url.pathname;
       if (path === graphqlPath) return;
       const route = routes[path] ?? routes[path.slice(0, path.lastIndexOf('/') + 1)];
@@ -24,14 +25,19 @@ export function usePlainRoutes(routes: Record<string, PlainRoute>, graphqlPath =
         endResponse(refusalResponse(fetchAPI, new ConnectorError('BAD_REQUEST', 'Not found.', { httpStatus: 404 })));
         return;
       }
-      try {
-        await route(req, res, state.caller, state.tag ?? null);
-      } catch (e) {
-        if (!isConnectorError(e) || res.headersSent) throw e;
-        sendError(res, e);
-      }
-      // Answered on the socket already: the adapter writes nothing more for an ended response.
-      endResponse(new fetchAPI.Response(null, { status: res.statusCode }));
+      return serve(route, req, res, state.caller, state.tag ?? null).then(() => {
+        // Answered on the socket already: the adapter writes nothing more for an ended response.
+        endResponse(new fetchAPI.Response(null, { status: res.statusCode }));
+      });
     },
   };
+}
+
+async function serve(route: PlainRoute, req: IncomingMessage, res: ServerResponse, caller: Caller, tag: string | null): Promise<void> {
+  try {
+    await route(req, res, caller, tag);
+  } catch (e) {
+    if (!isConnectorError(e) || res.headersSent) throw e;
+    sendError(res, e);
+  }
 }
