@@ -13,7 +13,7 @@ import { readOriginsFile } from './origins/origins-file.js';
 import { ensureLocalToken } from './local-token.js';
 import { createEngine } from './graphql/engine.js';
 import type { Services } from './graphql/context.js';
-import { createHandler } from './http/handler.js';
+import { createGraphQLServer } from './http/graphql-server.js';
 import { createHttpsServer, listen, tlsOptions } from './http/server.js';
 import { PcscReaders } from './card/pcsc/pcsc-readers.js';
 import { DEFAULT_CARD_TIMING, type CardTiming } from './card/deadline.js';
@@ -98,7 +98,7 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
   const server = createHttpsServer(creds, (req, res) => handle(req, res));
   // A supervised worker never listens: the supervisor owns the socket and hands it connections.
   const port = opts.worker ? opts.port : await listen(server, opts.port, opts.host);
-  handle = createHandler({
+  const yoga = createGraphQLServer({
     port,
     engine,
     services,
@@ -106,14 +106,17 @@ export async function startConnector(opts: StartOptions, log: Logger = createLog
     localToken,
     rateLimit: opts.rateLimit,
     maxBodyBytes: opts.maxBodyBytes,
+    routes: { [TRANSFER_PREFIX]: services.files.transfers.route },
     log,
-  }, { [TRANSFER_PREFIX]: services.files.transfers.route }, pageRoutes({
-    operations: services.operations,
-    consents: services.consents,
-    origins,
-    readers,
-    triesLeft: (readerId) => services.beid?.pinTriesLeft(readerId) ?? Promise.resolve(null),
-  }));
+    pages: pageRoutes({
+      operations: services.operations,
+      consents: services.consents,
+      origins,
+      readers,
+      triesLeft: (readerId) => services.beid?.pinTriesLeft(readerId) ?? Promise.resolve(null),
+    }),
+  });
+  handle = (req, res) => void yoga(req, res);
   const useCredentials = (c: ServerCredentials) => server.setSecureContext(tlsOptions(c));
   const ds = opts.dsUrl ? await startDsSync(opts, { state, certs, transactions, origins, log, useCredentials, startedAt: services.startedAt }) : undefined;
   if (ds) services.ds = { syncNow: () => syncReport(ds.scheduler, state) };

@@ -3,7 +3,7 @@ import { request } from 'node:https';
 import type { ClientRequest } from 'node:http';
 import { startTestConnector, APP_ORIGIN, APP_LABEL, type TestConnector } from './helpers/test-connector.js';
 import { gql, readReply } from './helpers/https-client.js';
-import { DEFAULT_MAX_STREAMS } from '../src/http/handler.js';
+import { DEFAULT_MAX_STREAMS } from '../src/http/graphql-server.js';
 
 const SUBSCRIBE = gql('subscription { readerEvents { type } }');
 let t: TestConnector;

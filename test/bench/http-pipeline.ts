@@ -1,9 +1,10 @@
 /**
- * Benchmark: the connector's full guarded pipeline (TLS, host guard, origin guard + CORS, tag,
- * rate limit, body limit, GraphQL, per-request log line) against a bare node:https server
- * returning the same JSON, same certificate, same run. Prints req/s and latency for the
- * `info` and `readers` queries at 1 and 10 keep-alive connections, their ratio, and the
- * connector's idle RSS.
+ * Benchmark: the connector's full guarded pipeline (graphql-yoga with its plugin list: TLS,
+ * host guard, origin guard + CORS, tag, rate limit, body limit, GraphQL, per-request log line)
+ * against a bare node:https server returning the same JSON and against graphql-yoga out of the
+ * box (same answers, a Host/Origin check), same certificate, same run. Prints req/s and latency
+ * for the `info` and `readers` queries at 1 and 10 keep-alive connections, the ratios to the
+ * bare server, and the connector's idle RSS.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -90,6 +91,13 @@ export async function benchHttpPipeline(): Promise<Row[]> {
   const bport = Number(bare.match[1]);
   const bpid = bare.child.pid!;
   const cpid = connector.child.pid!;
+  const yoga = await spawnReady(
+    process.execPath,
+    [`${ROOT}test/bench/yoga-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile, ORIGIN],
+    /ready on (\d+)/,
+  );
+  const yport = Number(yoga.match[1]);
+  const ypid = yoga.child.pid!;
 
   const rows: Row[] = [];
   try {
@@ -97,22 +105,27 @@ export async function benchHttpPipeline(): Promise<Row[]> {
       const body = JSON.stringify({ query: q });
       await load(cport, cpid, '/graphql', body, 10); // warm-up: caches, JIT, TLS sessions
       await load(bport, bpid, `/${name}`, body, 10);
+      await load(yport, ypid, '/graphql', body, 10);
       for (const connections of [1, 10]) {
         // Alternate the two targets over several rounds and keep the median of each, so a
         // burst of load from elsewhere on the machine does not land on one side only.
         const bare: Omit<Row, 'query' | 'target'>[] = [];
         const conn: Omit<Row, 'query' | 'target'>[] = [];
+        const plain: Omit<Row, 'query' | 'target'>[] = [];
         for (let round = 0; round < ROUNDS; round++) {
           bare.push(await load(bport, bpid, `/${name}`, body, connections));
+          plain.push(await load(yport, ypid, '/graphql', body, connections));
           conn.push(await load(cport, cpid, '/graphql', body, connections));
         }
         rows.push({ query: name, target: 'bare', ...median(bare) });
+        rows.push({ query: name, target: 'yoga', ...median(plain) });
         rows.push({ query: name, target: 'connector', ...median(conn) });
       }
     }
   } finally {
     const loadedRss = rssMb(connector.child.pid!);
     await stop(bare.child);
+    await stop(yoga.child);
     await stop(connector.child);
     print(rows, idleRss, loadedRss, pcscNote(bodies['/info']));
   }
@@ -136,12 +149,12 @@ function pcscNote(infoBody: string | undefined): string {
 }
 
 function print(rows: Row[], idleRss: number, loadedRss: number, pcsc: string): void {
-  const out = ['', `HTTP pipeline benchmark (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
+  const out = ['', `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box, the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
   out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio');
   for (const r of rows) {
     const base = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'bare')!;
-    const ratio = r.target === 'connector' ? (r.rps / base.rps).toFixed(2) : '    ';
-    const cpuRatio = r.target === 'connector' ? (base.cpuUs / r.cpuUs).toFixed(2) : '';
+    const ratio = r.target !== 'bare' ? (r.rps / base.rps).toFixed(2) : '    ';
+    const cpuRatio = r.target !== 'bare' ? (base.cpuUs / r.cpuUs).toFixed(2) : '';
     out.push(
       `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio}`,
     );

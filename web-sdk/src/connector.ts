@@ -1,4 +1,4 @@
-import { Client, fetchExchange, type AnyVariables, type OperationResult, type OperationResultSource } from '@urql/core';
+import { Client, fetchExchange, type AnyVariables, type CombinedError, type OperationResult, type OperationResultSource } from '@urql/core';
 import {
   AuthenticateDocument,
   BeidReadDocument,
@@ -14,10 +14,9 @@ import {
   type ReaderEventsSubscription,
   type TypedDocumentString,
 } from './generated/graphql.js';
-import { ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fromOperationError, type GraphQLErrorLike } from './errors.js';
+import { asResponse, ConnectorError, errorFromBody, fromFetchFailure, fromGraphQLErrors, fromOperationError, isFetchFailure, type GraphQLErrorLike } from './errors.js';
 import { createFiles, createPrinting, type Files, type Printing } from './files.js';
 import { registerContext } from './client-context.js';
-import { readEventStream } from './sse.js';
 import { checkPin, checkReaderId, checkTag, hashToBase64, isoDateTime } from './validate.js';
 import { TAB_SESSION } from './tab-session.js';
 import type {
@@ -178,6 +177,8 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   const client = new Client({
     url: endpoint,
     exchanges: [fetchExchange],
+    // Subscriptions too, over Server-Sent Events (graphql-sse "distinct connections").
+    fetchSubscriptions: true,
     fetch: (input, init) => doFetch(input, init),
     fetchOptions: () => ({ headers: headers(), credentials: 'omit' }),
     preferGetMethod: false,
@@ -217,66 +218,50 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   }
   const fileContext = { baseUrl: url, query, mutate, fetch: doFetch, headers, probe };
 
+  /**
+   * The reader events subscription over Server-Sent Events as the connector (graphql-yoga)
+   * serves them, read by urql's fetchExchange (`fetchSubscriptions`). Any end other than
+   * unsubscribing is reported once: the first error, or the stream's end.
+   */
   function onReaderEvent(callback: (event: ReaderEvent) => void, onError?: (error: ConnectorError) => void): () => void {
-    const abort = new AbortController();
     let over = false;
-    const end = (e: ConnectorError) => {
+    let cancelled = false;
+    // A holder: an end reported before subscribe() returned still unsubscribes.
+    const live: { sub?: { unsubscribe(): void } } = {};
+    const end = (error: ConnectorError | Promise<ConnectorError>) => {
       if (over) return;
       over = true;
-      abort.abort();
-      if (onError) onError(e);
-      else console.error(e);
+      live.sub?.unsubscribe();
+      void Promise.resolve(error).then((e) => {
+        if (cancelled) return;
+        if (onError) onError(e);
+        else console.error(e);
+      });
     };
-    void (async () => {
-      let res: Response;
-      try {
-        res = await doFetch(endpoint, {
-          method: 'POST',
-          headers: { ...headers(), 'content-type': 'application/json', accept: 'text/event-stream' },
-          body: JSON.stringify({ query: String(ReaderEventsDocument), operationName: 'ReaderEvents' }),
-          credentials: 'omit',
-          signal: abort.signal,
-        });
-      } catch (e) {
-        if (!over) end(await fromFetchFailure(e, url, probe));
-        return;
+    const streamError = async (error: CombinedError): Promise<ConnectorError> => {
+      const res = asResponse(error.response);
+      if (error.networkError && res && res.status >= 200 && res.status < 300 && /^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+        // The stream had started: an event that is not JSON, a connection that broke, or an end before any event.
+        const cause = error.networkError;
+        if (cause instanceof SyntaxError) return new ConnectorError('INVALID_RESPONSE', 'The connector sent an event that is not JSON.', { cause });
+        if (isFetchFailure(cause)) return new ConnectorError('NETWORK', 'The reader event stream from the connector was interrupted.', { cause });
+        return new ConnectorError('NETWORK', 'The reader event stream closed unexpectedly.', { cause });
       }
-      if (!res.ok || !res.body || !/^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
-        end(await errorFromBody(res));
-        return;
-      }
-      try {
-        let completed = false;
-        await readEventStream(res.body, ({ event, data }) => {
-          if (event === 'complete') return (completed = true);
-          if (event !== 'next') return false;
-          let payload: { data?: ReaderEventsSubscription | null; errors?: GraphQLErrorLike[] };
-          try {
-            payload = JSON.parse(data);
-          } catch (e) {
-            end(new ConnectorError('INVALID_RESPONSE', 'The connector sent an event that is not JSON.', { cause: e }));
-            return true;
-          }
-          if (payload.errors?.length) {
-            end(fromGraphQLErrors(payload.errors, res));
-            return true;
-          }
-          if (payload.data?.readerEvents) callback(payload.data.readerEvents);
-          return false;
-        });
-        end(
-          new ConnectorError(
-            'NETWORK',
-            completed ? 'The connector ended the reader event stream; subscribe again to resume.' : 'The reader event stream closed unexpectedly.',
-          ),
-        );
-      } catch (e) {
-        end(new ConnectorError('NETWORK', 'The reader event stream from the connector was interrupted.', { cause: e }));
-      }
-    })();
+      return fromOperationError(error, url, probe);
+    };
+    live.sub = client
+      .subscription<ReaderEventsSubscription>(String(ReaderEventsDocument), {}, { fetchOptions: () => ({ headers: { ...headers(), accept: 'text/event-stream' }, credentials: 'omit' }) })
+      .subscribe((r) => {
+        if (over) return;
+        if (r.error) end(streamError(r.error));
+        // urql's last result of a stream (hasNext false) repeats the previous data: not an event.
+        else if (r.hasNext === false) end(new ConnectorError('NETWORK', 'The connector ended the reader event stream; subscribe again to resume.'));
+        else if (r.data?.readerEvents) callback(r.data.readerEvents);
+      });
+    if (over) live.sub.unsubscribe();
     return () => {
-      over = true;
-      abort.abort();
+      cancelled = over = true;
+      live.sub?.unsubscribe();
     };
   }
 

@@ -160,7 +160,7 @@ export interface OperationErrorLike {
   response?: unknown;
 }
 
-const asResponse = (r: unknown): ResponseLike | undefined =>
+export const asResponse = (r: unknown): ResponseLike | undefined =>
   r && typeof (r as ResponseLike).status === 'number' && typeof (r as ResponseLike).headers?.get === 'function' ? (r as ResponseLike) : undefined;
 
 /** Every way a GraphQL operation can fail, as one ConnectorError. */

@@ -279,7 +279,7 @@ describe('onReaderEvent', () => {
     const [req] = f.calls;
     expect(req).toMatchObject({ url: 'https://localhost:51983/graphql', method: 'POST' });
     expect(req!.headers).toMatchObject({ accept: 'text/event-stream', 'content-type': 'application/json', 't1c-tag': 'live' });
-    expect(req!.body).toEqual({ query: expect.stringMatching(/^\s*subscription ReaderEvents/), operationName: 'ReaderEvents' });
+    expect(req!.body).toEqual({ query: expect.stringMatching(/^\s*subscription ReaderEvents/), operationName: 'ReaderEvents', variables: {} });
     off();
     expect(signal!.aborted).toBe(true);
     await tick(10);

@@ -276,7 +276,10 @@ describe('reader event subscription errors', () => {
 
     const completed = eventStream();
     const c = subscribe(() => completed.response);
+    // As yoga ends a subscription: its events, `complete`, then the end of the response.
+    completed.send('event: next\ndata: {"data":{"readerEvents":{"type":"CARD_INSERTED"}}}\n\n');
     completed.send('event: complete\ndata:\n\n');
+    completed.close();
     await until(() => c.errors.length > 0);
     expect(c.errors[0]).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/ended the reader event stream/) });
   });

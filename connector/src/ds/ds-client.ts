@@ -27,23 +27,9 @@ import {
   type SyncRequest,
 } from '@cardlink/ds-protocol';
 import { Value } from '@sinclair/typebox/value';
+import { STATE, type DsStatus } from './ds-state.js';
 
-export const STATE = {
-  deviceId: 'ds.deviceId',
-  cors: 'ds.cors',
-  config: 'ds.config',
-  renewal: 'ds.renewal',
-  status: 'ds.status',
-} as const;
-
-export interface DsStatus {
-  url: string;
-  lastSyncAt?: string;
-  lastResult?: 'ok' | 'error';
-  lastError?: string | null;
-  nextSyncAt?: string;
-  acknowledged?: number;
-}
+export { STATE, type DsStatus };
 
 export interface SyncOutcome {
   nextSyncAfterSeconds: number;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { STATE, type DsStatus } from './ds-client.js';
+import { STATE, type DsStatus } from './ds-state.js';
 
 /** DS part of `connector status`, read straight from the data dir's database (read-only). */
 export function readDsStatus(dataDir: string): (DsStatus & { deviceId?: string }) | undefined {

@@ -1,5 +1,5 @@
 import type { StateStore } from '../store/state-store.js';
-import { STATE, type DsStatus } from './ds-client.js';
+import { STATE, type DsStatus } from './ds-state.js';
 import type { CorsPayload } from '@cardlink/ds-protocol';
 import type { SyncScheduler } from './sync-scheduler.js';
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ConnectorError } from '../errors.js';
 import type { Caller } from '../http/guards/caller.js';
-import { sendError } from '../http/respond.js';
+import { sendError } from '../http/error-body.js';
 import { fsError } from './safe-path.js';
 import type { CheckedFile } from './file-service.js';
 

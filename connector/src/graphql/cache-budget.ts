@@ -18,16 +18,15 @@ export function byteBudgetCache<V extends object>(maxBytes: number, sizeOf: (val
   });
 }
 
+/** Validation results are kept per parsed document (weakly), so the parse budget bounds them too. */
 export interface CacheBudgets {
   /** Parsed documents (and parse errors). */
   parse: number;
-  /** Validation results. */
-  validation: number;
   /** Operations compiled by graphql-jit. */
   compiled: number;
 }
 
-export const DEFAULT_CACHE_BUDGETS: CacheBudgets = { parse: 8 << 20, validation: 4 << 20, compiled: 16 << 20 };
+export const DEFAULT_CACHE_BUDGETS: CacheBudgets = { parse: 8 << 20, compiled: 16 << 20 };
 
 const ENTRY_BYTES = 256;
 const TOKEN_BYTES = 320;

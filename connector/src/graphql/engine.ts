@@ -1,11 +1,10 @@
-import { envelop, useEngine, useSchema } from '@envelop/core';
-import { useParserCache } from '@envelop/parser-cache';
-import { useValidationCache } from '@envelop/validation-cache';
-import { buildSchema as buildSdlSchema, type DocumentNode, type GraphQLError, execute, isObjectType, parse, specifiedRules, subscribe, validate, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Plugin } from '@envelop/core';
+import { buildSchema as buildSdlSchema, type DocumentNode, type GraphQLEnumType, type GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { typeDefs } from './generated/type-defs.js';
 import { createResolvers } from './resolvers/index.js';
 import { useQueryLimits, type QueryLimits, DEFAULT_QUERY_LIMITS } from './plugins/use-query-limits.js';
-import { createErrorMask, useErrorCodes } from './plugins/use-error-codes.js';
+import { createErrorMask, useValidationErrorCodes } from './plugins/use-error-codes.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { CompiledOperations } from './compiled-operations.js';
 import { byteBudgetCache, documentBytes, errorsBytes, DEFAULT_CACHE_BUDGETS, type CacheBudgets } from './cache-budget.js';
 import type { Resolvers } from './generated/resolvers.js';
@@ -43,31 +42,22 @@ export interface EngineOptions {
 }
 
 /**
- * The GraphQL pipeline as envelop plugins, one concern each: engine, schema, limits, parse
- * and validation caches (bounded in bytes), error codes. It admits each new document once; queries and
- * mutations then run compiled (graphql-jit) from `operations`, with the same error mask.
- * Subscriptions run through the pipeline.
+ * The GraphQL part of the request path, for yoga: the schema, the envelop plugins (depth,
+ * alias and token limits; error codes of validation errors; compiled execution), the error
+ * mask yoga applies to every error, and the parse caches, each bounded in bytes.
  */
 export function createEngine(opts: EngineOptions) {
   const schema = opts.schema ?? buildSchema();
-  const mask = createErrorMask(opts.onUnexpectedError);
+  const codes = new Set((schema.getType('ErrorCode') as GraphQLEnumType).getValues().map((v) => v.name));
+  const mask = createErrorMask(opts.onUnexpectedError, codes);
   const budgets = opts.cacheBudgets ?? DEFAULT_CACHE_BUDGETS;
   const caches = {
     documents: byteBudgetCache<DocumentNode>(budgets.parse, documentBytes),
     parseErrors: byteBudgetCache<Error>(budgets.parse / 8, (e) => errorsBytes([e as GraphQLError])),
-    validation: byteBudgetCache<readonly GraphQLError[]>(budgets.validation, errorsBytes),
   };
-  const pipeline = envelop({
-    plugins: [
-      useEngine({ parse, validate, execute, subscribe, specifiedRules }),
-      useSchema(schema),
-      useQueryLimits(opts.limits ?? DEFAULT_QUERY_LIMITS),
-      useParserCache({ documentCache: caches.documents, errorCache: caches.parseErrors }),
-      useValidationCache({ cache: caches.validation }),
-      useErrorCodes(mask),
-    ],
-  });
-  return { pipeline, operations: new CompiledOperations(schema, budgets.compiled), mask, caches };
+  const operations = new CompiledOperations(schema, budgets.compiled);
+  const plugins: Plugin[] = [useQueryLimits(opts.limits ?? DEFAULT_QUERY_LIMITS), useValidationErrorCodes(mask), useCompiledExecution(operations)];
+  return { schema, plugins, operations, mask, caches };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { ConnectorError } from '../errors.js';
-import { toParams, type GraphQLParams } from './graphql-params.js';
+import type { GraphQLParams } from 'graphql-yoga';
+import { toParams } from './plugins/use-json-body.js';
 
 /**
  * GraphQL multipart requests (graphql-multipart-request-spec): a `multipart/form-data` body

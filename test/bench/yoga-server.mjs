@@ -1,0 +1,34 @@
+// The second baseline: graphql-yoga out of the box on node:https (same certificate), with a
+// schema that answers `info` and `readers` with the connector's own answers and a Host/Origin
+// check as a plugin, nothing else. What our yoga pipeline's plugin list costs on top of it.
+import { createServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { createYoga, createSchema } from 'graphql-yoga';
+
+const [keyFile, certFile, bodiesFile, origin] = process.argv.slice(2);
+const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));
+const info = JSON.parse(bodies['/info']).data.info;
+const readers = JSON.parse(bodies['/readers']).data?.readers ?? [];
+const schema = createSchema({
+  typeDefs: `
+    type Card { atr: String description: String module: String }
+    type Reader { id: ID! name: String! pinpad: Boolean card: Card }
+    type Info { name: String version: String apiVersion: String os: String arch: String label: String pcscAvailable: Boolean managed: Boolean }
+    type Query { info: Info readers: [Reader!]! }`,
+  resolvers: { Query: { info: () => info, readers: () => readers } },
+});
+const yoga = createYoga({
+  schema,
+  logging: false,
+  plugins: [
+    {
+      onRequest({ request, endResponse, fetchAPI }) {
+        const host = request.headers.get('host') ?? '';
+        if (!/^localhost:\d+$/.test(host) || request.headers.get('origin') !== origin) endResponse(new fetchAPI.Response('refused', { status: 403 }));
+      },
+    },
+  ],
+});
+const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 }, yoga);
+server.listen(0, '127.0.0.1', () => process.stdout.write(`ready on ${server.address().port}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
