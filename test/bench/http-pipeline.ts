@@ -98,6 +98,13 @@ export async function benchHttpPipeline(): Promise<Row[]> {
   );
   const yport = Number(yoga.match[1]);
   const ypid = yoga.child.pid!;
+  const yogaJit = await spawnReady(
+    process.execPath,
+    [`${ROOT}test/bench/yoga-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile, ORIGIN, 'jit'],
+    /ready on (\d+)/,
+  );
+  const jport = Number(yogaJit.match[1]);
+  const jpid = yogaJit.child.pid!;
 
   const rows: Row[] = [];
   try {
@@ -106,19 +113,23 @@ export async function benchHttpPipeline(): Promise<Row[]> {
       await load(cport, cpid, '/graphql', body, 10); // warm-up: caches, JIT, TLS sessions
       await load(bport, bpid, `/${name}`, body, 10);
       await load(yport, ypid, '/graphql', body, 10);
+      await load(jport, jpid, '/graphql', body, 10);
       for (const connections of [1, 10]) {
         // Alternate the two targets over several rounds and keep the median of each, so a
         // burst of load from elsewhere on the machine does not land on one side only.
         const bare: Omit<Row, 'query' | 'target'>[] = [];
         const conn: Omit<Row, 'query' | 'target'>[] = [];
         const plain: Omit<Row, 'query' | 'target'>[] = [];
+        const jit: Omit<Row, 'query' | 'target'>[] = [];
         for (let round = 0; round < ROUNDS; round++) {
           bare.push(await load(bport, bpid, `/${name}`, body, connections));
           plain.push(await load(yport, ypid, '/graphql', body, connections));
+          jit.push(await load(jport, jpid, '/graphql', body, connections));
           conn.push(await load(cport, cpid, '/graphql', body, connections));
         }
         rows.push({ query: name, target: 'bare', ...median(bare) });
         rows.push({ query: name, target: 'yoga', ...median(plain) });
+        rows.push({ query: name, target: 'yoga+jit', ...median(jit) });
         rows.push({ query: name, target: 'connector', ...median(conn) });
       }
     }
@@ -126,6 +137,7 @@ export async function benchHttpPipeline(): Promise<Row[]> {
     const loadedRss = rssMb(connector.child.pid!);
     await stop(bare.child);
     await stop(yoga.child);
+    await stop(yogaJit.child);
     await stop(connector.child);
     print(rows, idleRss, loadedRss, pcscNote(bodies['/info']));
   }
@@ -149,14 +161,16 @@ function pcscNote(infoBody: string | undefined): string {
 }
 
 function print(rows: Row[], idleRss: number, loadedRss: number, pcsc: string): void {
-  const out = ['', `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box, the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
-  out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio');
+  const out = ['', `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box (plain and with @envelop/graphql-jit), the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
+  out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio  vs yoga+jit');
   for (const r of rows) {
     const base = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'bare')!;
     const ratio = r.target !== 'bare' ? (r.rps / base.rps).toFixed(2) : '    ';
-    const cpuRatio = r.target !== 'bare' ? (base.cpuUs / r.cpuUs).toFixed(2) : '';
+    const cpuRatio = r.target !== 'bare' ? (base.cpuUs / r.cpuUs).toFixed(2) : '    ';
+    const jit = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'yoga+jit')!;
+    const vsJit = r.target === 'connector' ? `${(r.rps / jit.rps).toFixed(2)}x` : '';
     out.push(
-      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio}`,
+      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio.padStart(9)}  ${vsJit}`,
     );
   }
   out.push('', pcsc);

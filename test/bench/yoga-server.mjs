@@ -1,11 +1,13 @@
 // The second baseline: graphql-yoga out of the box on node:https (same certificate), with a
 // schema that answers `info` and `readers` with the connector's own answers and a Host/Origin
-// check as a plugin, nothing else. What our yoga pipeline's plugin list costs on top of it.
+// check as a plugin, nothing else (with `jit`: plus @envelop/graphql-jit, yoga's own way to
+// compile queries). What our yoga pipeline's plugin list costs on top of it.
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createYoga, createSchema } from 'graphql-yoga';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 
-const [keyFile, certFile, bodiesFile, origin] = process.argv.slice(2);
+const [keyFile, certFile, bodiesFile, origin, mode] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));
 const info = JSON.parse(bodies['/info']).data.info;
 const readers = JSON.parse(bodies['/readers']).data?.readers ?? [];
@@ -27,6 +29,7 @@ const yoga = createYoga({
         if (!/^localhost:\d+$/.test(host) || request.headers.get('origin') !== origin) endResponse(new fetchAPI.Response('refused', { status: 403 }));
       },
     },
+    ...(mode === 'jit' ? [useGraphQlJit()] : []),
   ],
 });
 const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 }, yoga);
