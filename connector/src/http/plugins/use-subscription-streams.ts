@@ -14,6 +14,15 @@ export function useSubscriptionStreams(maxPerCaller: number): Plugin<NodeServerC
   return {
     onExecutionResult({ result, setResult, context }) {
       if (!result || !(Symbol.asyncIterator in result)) return;
+      // Yoga would answer a bodiless 406 (Accept: application/json) or hold the stream open
+      // without a body (no Accept, */*): say what is wrong, with the connector's code.
+      if (!acceptsEventStream(context.request.headers.get('accept'))) {
+        void (result as AsyncIterableIterator<unknown>).return?.();
+        setResult({
+          errors: [new GraphQLError('Subscriptions use Server-Sent Events (Accept: text/event-stream).', { extensions: { code: 'BAD_REQUEST', http: { status: 406 } } })],
+        });
+        return;
+      }
       const caller = stateOf(context.req).caller;
       let release: () => void;
       try {
@@ -44,4 +53,8 @@ export function useSubscriptionStreams(maxPerCaller: number): Plugin<NodeServerC
       if (response.headers.get('content-type') === 'text/event-stream') response.headers.set('Content-Type', 'text/event-stream; charset=utf-8');
     },
   };
+}
+
+function acceptsEventStream(accept: string | null): boolean {
+  return accept !== null && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept);
 }
