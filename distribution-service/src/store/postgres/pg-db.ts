@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { AuditEntry } from '../audit.js';
 
-export type Row = Record<string, unknown>;
+export type { Row } from '../rows.js';
+import type { Row } from '../rows.js';
 
 /** Anything that runs a query: the pool (autocommit) or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -53,6 +54,4 @@ export class PgDb {
 /** 23505: unique_violation. */
 export const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
 
-/** COUNT(*) and bigint come back as strings: every count here fits a JS number. */
-export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+export { num, numOrNull } from '../rows.js';
