@@ -27,6 +27,17 @@ interface Result {
   expectedTransactions: number;
   non2xx: number;
   errors: number;
+  cpuCores: Record<string, number>;
+  machineBusyPercent: number;
+  loadAverage: [number, number];
+}
+
+/** The part that used the most CPU: on 2 cores, the one that limits the run (or the machine itself, when it is full). */
+function limitedBy(r: Result): string {
+  const parts = Object.entries(r.cpuCores).sort((a, b) => b[1] - a[1]);
+  const used = parts.map(([k, v]) => `${k} ${v}`).join(', ');
+  const top = parts[0]![0];
+  return `${r.machineBusyPercent >= 90 ? `machine full (${r.machineBusyPercent}%), most: ${top}` : `${top} (machine ${r.machineBusyPercent}%)`}; cores: ${used}`;
 }
 
 const SETUPS: { name: string; flags: string[] }[] = [
@@ -52,9 +63,13 @@ for (let i = 0; i < Number(args.runs); i++) {
     process.stderr.write(`--- ${s.name} ---\n`);
     const r = await run(s.flags);
     const ok = r.storedTransactions === r.expectedTransactions && !r.non2xx && !r.errors;
-    rows.push(`| ${s.name} | ${r.syncsPerSecond} | ${r.transactionsPerSecond} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${(r.syncsPerSecond * 28_800).toLocaleString('en')} | ${ok ? 'exact' : 'MISMATCH'} |`);
+    rows.push(
+      `| ${s.name} | ${r.syncsPerSecond} | ${r.transactionsPerSecond} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${(r.syncsPerSecond * 28_800).toLocaleString('en')} | ${ok ? 'exact' : 'MISMATCH'} | ${r.loadAverage.join(' → ')} | ${limitedBy(r)} |`,
+    );
   }
 }
-console.log(`| set-up (${args.syncs} syncs x 100 tx, ${args.devices} devices, ${args.connections} connections) | syncs/s | tx/s | p50 / p99 ms | connectors at 28800 s | stored |`);
-console.log('|---|---|---|---|---|---|');
+console.log(
+  `| set-up (${args.syncs} syncs x 100 tx, ${args.devices} devices, ${args.connections} connections) | syncs/s | tx/s | p50 / p99 ms | connectors at 28800 s | stored | load avg (1 min) | limited by |`,
+);
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);

@@ -8,6 +8,8 @@ import { toOrganisation, toApplication } from '../applications-rows.js';
 
 const ORG_COLUMNS = 'id, name, created_at, cors_version, config_version, ds_cycle_seconds, log_level';
 
+const FIND_ORGANISATION = `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`;
+
 export class PgApplicationStore implements ApplicationStore {
   constructor(private readonly p: PgDb) {}
 
@@ -26,7 +28,8 @@ export class PgApplicationStore implements ApplicationStore {
 
   async findOrganisation(idOrName: string): Promise<Organisation | undefined> {
     // An id wins over a name that happens to look like one.
-    const r = await this.p.one(`SELECT ${ORG_COLUMNS} FROM organisations WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`, [idOrName]);
+    // Named: every sync reads its organisation.
+    const r = await this.p.one({ name: 'ds-find-organisation', text: FIND_ORGANISATION }, [idOrName]);
     return r && toOrganisation(r);
   }
 

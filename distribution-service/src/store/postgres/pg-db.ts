@@ -4,6 +4,13 @@ import type { AuditEntry } from '../audit.js';
 export type { Row } from '../rows.js';
 import type { Row } from '../rows.js';
 
+/**
+ * SQL text, or a named statement: PostgreSQL parses and plans a named one once per connection
+ * (the hot paths: the sync write, the organisation lookup), where an unnamed one is parsed and
+ * planned at every execution.
+ */
+export type Sql = string | { name: string; text: string };
+
 /** Anything that runs a query: the pool (autocommit) or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
@@ -14,12 +21,12 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export class PgDb {
   constructor(readonly pool: pg.Pool) {}
 
-  async rows<T = Row>(sql: string, args: unknown[] = [], q: Queryable = this.pool): Promise<T[]> {
-    return (await q.query(sql, args)).rows as T[];
+  async rows<T = Row>(sql: Sql, args: unknown[] = [], q: Queryable = this.pool): Promise<T[]> {
+    return (await q.query(typeof sql === 'string' ? sql : { ...sql, values: args }, typeof sql === 'string' ? args : undefined)).rows as T[];
   }
 
-  async one<T = Row>(sql: string, args: unknown[] = [], q: Queryable = this.pool): Promise<T | undefined> {
-    return (await q.query(sql, args)).rows[0] as T | undefined;
+  async one<T = Row>(sql: Sql, args: unknown[] = [], q: Queryable = this.pool): Promise<T | undefined> {
+    return (await this.rows<T>(sql, args, q))[0];
   }
 
   /** Runs `fn` in one DB transaction on one pooled client; rolls back on any error. */
