@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     'pg-stats': { type: 'boolean', default: false },
     /** PostgreSQL: connections per replica (ds serve --pg-pool). */
     'pg-pool': { type: 'string' },
+    /** PostgreSQL: replicas reach the server over TCP on 127.0.0.1 instead of its Unix socket. */
+    'pg-tcp': { type: 'boolean', default: false },
     /** PostgreSQL: a server setting for the bench cluster, name=value (repeatable), e.g. wal_compression=lz4. */
     'pg-set': { type: 'string', multiple: true, default: [] },
     backend: { type: 'string', default: 'sqlite' },
@@ -101,7 +103,7 @@ async function startServer(): Promise<Server> {
   if (POSTGRES) {
     const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
     const extra = args['pg-pool'] ? ['--pg-pool', args['pg-pool']] : [];
-    const replicas = Array.from({ length: REPLICAS }, () => new Replica(cluster!.url, dir, extra, undefined, nodeArgs));
+    const replicas = Array.from({ length: REPLICAS }, () => new Replica(args['pg-tcp'] ? cluster!.url : cluster!.socketUrl, dir, extra, undefined, nodeArgs));
     const urls = await Promise.all(replicas.map((r) => r.start()));
     const lb = REPLICAS > 1 ? await startHaproxy(dir, replicas.map((r) => r.port)) : undefined;
     return {

@@ -11,6 +11,8 @@ import { join } from 'node:path';
  */
 export interface PgCluster {
   url: string;
+  /** The same database over the server's Unix socket (for processes on this machine). */
+  socketUrl: string;
   /** The postmaster's process id (its children are the backends). */
   pid(): number;
   /** Asynchronous, so the load keeps running while the server is down. */
@@ -60,6 +62,7 @@ export async function startPgCluster(dir: string, settings: Record<string, strin
   ctl('start', startArgs);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketUrl: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}&port=${port}`,
     pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async restart(mode = 'immediate') {
       const pgCtl = (args: string[]) => {
