@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
+  // `pnpm … bench:x -- --flag` passes the `--` through: drop it.
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     syncs: { type: 'string', default: '6000' },
     devices: { type: 'string', default: '200' },

@@ -36,6 +36,8 @@ import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
 import { Replica, startHaproxy } from './support/replicas.js';
 
 const { values: args } = parseArgs({
+  // `pnpm … bench:x -- --flag` passes the `--` through: drop it.
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     syncs: { type: 'string', default: '6000' },
     warmup: { type: 'string', default: '500' },
