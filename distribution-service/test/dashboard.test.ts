@@ -411,6 +411,11 @@ describe('billing reports', () => {
     expect(all).toBe(await dashboard(`submitted=1&${range}`));
     const total = (csv: string) => csv.trim().split('\r\n').slice(1).reduce((n, line) => n + Number(line.split(',').at(-1)), 0);
     expect([total(okOnly), total(all)]).toEqual([12, 13]);
+    // The former opt-in and the new opt-out contradict each other: refused, nothing printed.
+    let refused = '';
+    const conflicting = ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--ok-only', '--include-failed', '--db', h.dbArg];
+    expect(await runCli(conflicting, { out: (t) => void (refused += t), err: () => undefined })).not.toBe(0);
+    expect(refused).toBe('');
     let out = '';
     out = '';
     await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', h.dbArg], {

@@ -7,7 +7,8 @@ import type { Row } from '../rows.js';
 /**
  * SQL text, or a named statement: PostgreSQL parses and plans a named one once per connection
  * (the hot paths: the sync write, the organisation lookup), where an unnamed one is parsed and
- * planned at every execution.
+ * planned at every execution. Their result columns are named, never `*`: a migration that adds
+ * a column must not change a prepared statement's result type.
  */
 export type Sql = string | { name: string; text: string };
 
