@@ -43,7 +43,8 @@ interface Result {
  * could reach if nothing but CPU limits it (a projection, printed next to the measured rate).
  */
 function cpuPerSync(r: Result): { ms: number; projected: number } {
-  const own = Object.entries(r.cpuCores).reduce((n, [k, v]) => (k === 'other' ? n : n + v), 0);
+  // softirq is left out: Linux charges it to no process, and other sessions' traffic adds to it.
+  const own = Object.entries(r.cpuCores).reduce((n, [k, v]) => (k === 'other' || k === 'softirq' ? n : n + v), 0);
   const ms = (1000 * own) / r.syncsPerSecond;
   return { ms: Number(ms.toFixed(2)), projected: Math.round(2000 / ms) };
 }

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 /**
  * Who used the machine's CPU during a measurement: per group of processes (DS replicas,
  * PostgreSQL, HAProxy, the load generator), from /proc, so a figure says what limited it.
- * "other" is the rest of the machine's busy time (other helpers, the kernel's own threads).
+ * "softirq" is the kernel's interrupt work, which Linux charges to no process: on loopback it is
+ * mostly delivering packets (this run's and any other process's); "other" is the rest of the
+ * machine's busy time (other sessions' processes, kernel threads).
  */
 const TICK = 100; // USER_HZ: /proc times are in 1/100 s on Linux.
 
@@ -38,11 +40,12 @@ function childrenOf(pid: number): number[] {
 /** A process and its live children (PostgreSQL's backends, HAProxy's worker). */
 const treeTicks = (pid: number): number => ticksOf(pid, true) + childrenOf(pid).reduce((n, c) => n + ticksOf(c, false), 0);
 
-function machineTicks(): { busy: number; total: number } {
+function machineTicks(): { busy: number; total: number; irq: number } {
+  // user nice system idle iowait irq softirq steal
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const idle = cpu[3]! + cpu[4]!;
   const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
+  return { busy: total - idle, total, irq: cpu[5]! + cpu[6]! };
 }
 
 export type CpuGroups = Record<string, () => number[]>;
@@ -78,7 +81,9 @@ export function cpuMeter(groups: CpuGroups): { stop(): CpuShare } {
       accounted += gen;
       const ncpu = (m1.total - m0.total) / TICK / seconds;
       const busy = (m1.busy - m0.busy) / TICK / seconds;
-      cores.other = Number(Math.max(0, busy - accounted).toFixed(2));
+      const irq = (m1.irq - m0.irq) / TICK / seconds;
+      cores.softirq = Number(irq.toFixed(2));
+      cores.other = Number(Math.max(0, busy - accounted - irq).toFixed(2));
       return { cores, machineBusyPercent: Math.round((100 * busy) / ncpu) };
     },
   };
