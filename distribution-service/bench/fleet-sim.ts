@@ -28,6 +28,8 @@ import { startPgCluster } from './support/pg-cluster.js';
 import { Replica, startHaproxy } from './support/replicas.js';
 
 const { values: args } = parseArgs({
+  // `pnpm … bench:x -- --flag` passes the `--` through: drop it.
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     connectors: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '3' },

@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -27,14 +27,17 @@ import { resolveConfig } from '../src/config.js';
 import * as applications from '../src/services/applications.js';
 import * as organisations from '../src/services/organisations.js';
 import * as tokens from '../src/services/tokens.js';
-import { openPostgresRepository } from '../src/store/postgres/postgres-repository.js';
+import { openPostgresRepository, PostgresRepository } from '../src/store/postgres/postgres-repository.js';
 import type { Repository } from '../src/store/repository.js';
 import { openSqliteRepository } from '../src/store/sqlite/sqlite-repository.js';
 import { buildCsr, newKey, type DeviceKey } from '../test/support/csr.js';
+import { cpuMeter, type CpuGroups } from './support/cpu.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
 import { Replica, startHaproxy } from './support/replicas.js';
 
 const { values: args } = parseArgs({
+  // `pnpm … bench:x -- --flag` passes the `--` through: drop it.
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     syncs: { type: 'string', default: '6000' },
     warmup: { type: 'string', default: '500' },
@@ -47,8 +50,16 @@ const { values: args } = parseArgs({
     ids: { type: 'string', default: 'v4' },
     'background-checkpoint': { type: 'boolean', default: true },
     'no-background-checkpoint': { type: 'boolean', default: false },
-    /** Write a V8 CPU profile of the server into this directory. */
+    /** Write a V8 CPU profile of each server process into this directory. */
     profile: { type: 'string' },
+    /** PostgreSQL: print the statements that took the most server time (pg_stat_statements) to stderr. */
+    'pg-stats': { type: 'boolean', default: false },
+    /** PostgreSQL: connections per replica (ds serve --pg-pool). */
+    'pg-pool': { type: 'string' },
+    /** PostgreSQL: replicas reach the server over TCP on 127.0.0.1 instead of its Unix socket. */
+    'pg-tcp': { type: 'boolean', default: false },
+    /** PostgreSQL: a server setting for the bench cluster, name=value (repeatable), e.g. wal_compression=lz4. */
+    'pg-set': { type: 'string', multiple: true, default: [] },
     backend: { type: 'string', default: 'sqlite' },
     replicas: { type: 'string', default: '1' },
     /** Only the JSON result on stdout (for bench/backends.ts). */
@@ -83,13 +94,27 @@ async function seed(): Promise<string> {
   return token;
 }
 
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+interface Server {
+  url: string;
+  /** The processes whose CPU time is counted, by group. */
+  cpu: CpuGroups;
+  stop: () => Promise<void>;
+}
+
+async function startServer(): Promise<Server> {
   if (POSTGRES) {
-    const replicas = Array.from({ length: REPLICAS }, () => new Replica(cluster!.url, dir));
+    const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+    const extra = args['pg-pool'] ? ['--pg-pool', args['pg-pool']] : [];
+    const replicas = Array.from({ length: REPLICAS }, () => new Replica(args['pg-tcp'] ? cluster!.url : cluster!.socketUrl, dir, extra, undefined, nodeArgs));
     const urls = await Promise.all(replicas.map((r) => r.start()));
     const lb = REPLICAS > 1 ? await startHaproxy(dir, replicas.map((r) => r.port)) : undefined;
     return {
       url: lb?.url ?? urls[0]!,
+      cpu: {
+        'DS replicas': () => replicas.map((r) => r.pid!),
+        postgres: () => [cluster!.pid()],
+        ...(lb ? { haproxy: () => [lb.pid] } : {}),
+      },
       stop: async () => {
         await lb?.stop();
         await Promise.all(replicas.map((r) => r.stop()));
@@ -108,6 +133,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   const { url } = JSON.parse(line) as { url: string };
   return {
     url,
+    cpu: { 'DS process': () => [child.pid!] },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -217,12 +243,29 @@ async function drive(url: string, reqs: { body: string; headers: Record<string, 
   });
 }
 
+/** Where PostgreSQL spent its time during the run (the warm-up included). */
+async function printStatementStats(repo: PostgresRepository): Promise<void> {
+  const q = (sql: string) => repo.db.pool.query(sql);
+  await q('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  const { rows } = await q(`SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+    round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8`);
+  process.stderr.write('pg_stat_statements (top by total time):\n');
+  for (const r of rows) process.stderr.write(`  ${r.calls} calls, ${r.total_ms} ms total, ${r.mean_ms} ms mean, ${r.pct}%: ${r.query}\n`);
+}
+
 async function main(): Promise<void> {
   if (POSTGRES) {
     // Durable commits (fsync, synchronous_commit on), as in production; a bigger WAL so
     // checkpoints do not land in the middle of the measurement.
     pgDir = mkdtempSync(join(tmpdir(), 'ds-bench-pg-'));
-    cluster = await startPgCluster(pgDir, { shared_buffers: '256MB', max_wal_size: '4GB', checkpoint_timeout: '30min' });
+    cluster = await startPgCluster(pgDir, {
+      shared_buffers: '256MB',
+      max_wal_size: '4GB',
+      checkpoint_timeout: '30min',
+      ...(args['pg-stats'] ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+      ...Object.fromEntries(args['pg-set']!.map((kv) => kv.split('=', 2) as [string, string])),
+    });
   }
   const token = await seed();
   const server = await startServer();
@@ -241,12 +284,17 @@ async function main(): Promise<void> {
     if (w.non2xx || w.errors) throw new Error(`warm-up failed: ${w.non2xx} non-2xx, ${w.errors} errors`);
     process.stderr.write(`measuring ${SYNCS} syncs over ${CONNECTIONS} keep-alive connections ...\n`);
     // Own wall clock, first request to last response: autocannon's `duration` runs to its next whole-second tick.
+    const meter = cpuMeter(server.cpu);
+    const load0 = loadavg()[0]!;
     const t0 = performance.now();
     const r = await drive(server.url, reqs, SYNCS);
     const seconds = (lastResponseAt - t0) / 1000;
+    const cpu = meter.stop();
+    const load1 = loadavg()[0]!;
     await server.stop();
 
     const repo = await openRepo();
+    if (args['pg-stats'] && repo instanceof PostgresRepository) await printStatementStats(repo);
     const stored = await repo.transactions.countTransactions();
     await repo.close();
     const expected = (WARMUP + SYNCS) * BATCH;
@@ -261,6 +309,11 @@ async function main(): Promise<void> {
       transactionsPerSecond: Math.round(syncsPerSecond * BATCH),
       latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
       connectorsAtDefaultCycle: Math.round(syncsPerSecond * DEFAULT_CYCLE),
+      // Cores used on average by each part during the measurement (2-core machine): what limited it.
+      cpuCores: cpu.cores,
+      machineBusyPercent: cpu.machineBusyPercent,
+      // 1-minute load average before and after the measurement (other helpers' work included).
+      loadAverage: [Number(load0.toFixed(2)), Number(load1.toFixed(2))],
       storedTransactions: stored,
       expectedTransactions: expected,
       settings: {
@@ -281,6 +334,7 @@ async function main(): Promise<void> {
     }
     console.log(
       `\n${result.syncsPerSecond} syncs/s, ${result.transactionsPerSecond} transactions/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms` +
+        `\ncores used: ${Object.entries(cpu.cores).map(([k, v]) => `${k} ${v}`).join(', ')}; machine ${cpu.machineBusyPercent}% busy, load ${load0.toFixed(2)} -> ${load1.toFixed(2)}` +
         `\n=> ${POSTGRES ? `${REPLICAS} replica(s) on PostgreSQL serve` : 'one DS process serves'} ~${result.connectorsAtDefaultCycle.toLocaleString('en')} connectors at the default ${DEFAULT_CYCLE} s cycle` +
         `\n${stored === expected && !r.non2xx && !r.errors ? 'OK' : 'FAILED'}: ${stored} of ${expected} transactions stored, ${r.non2xx} non-2xx, ${r.errors} errors`,
     );

@@ -389,15 +389,34 @@ describe('billing reports', () => {
     ]);
   });
 
-  it('gives the same CSV from the admin command (ds report billing)', async () => {
+  it('gives the same CSV from the admin command (ds report billing), successful only by default as the dashboard', async () => {
+    const cli = async (...extra: string[]) => {
+      let out = '';
+      const code = await runCli(
+        ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', ...extra, '--db', h.dbArg],
+        { out: (t) => void (out += t), err: () => undefined },
+      );
+      expect(code).toBe(0);
+      return out;
+    };
+    const dashboard = async (query: string) => (await admin.get(`${REPORTS}.csv?${query}`)).text;
+    const range = 'model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1';
+    // Defaults agree: the dashboard's fresh page (not submitted) and the command count successes only.
+    const okOnly = await cli();
+    expect(okOnly).toBe(await dashboard(range));
+    expect(okOnly).toBe(await dashboard(`submitted=1&okOnly=1&${range}`));
+    expect(okOnly).toBe(await cli('--ok-only'));
+    // With failures: the ticked-off box, and one failed operation more in the total.
+    const all = await cli('--include-failed');
+    expect(all).toBe(await dashboard(`submitted=1&${range}`));
+    const total = (csv: string) => csv.trim().split('\r\n').slice(1).reduce((n, line) => n + Number(line.split(',').at(-1)), 0);
+    expect([total(okOnly), total(all)]).toEqual([12, 13]);
+    // The former opt-in and the new opt-out contradict each other: refused, nothing printed.
+    let refused = '';
+    const conflicting = ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--ok-only', '--include-failed', '--db', h.dbArg];
+    expect(await runCli(conflicting, { out: (t) => void (refused += t), err: () => undefined })).not.toBe(0);
+    expect(refused).toBe('');
     let out = '';
-    const code = await runCli(
-      ['report', 'billing', '--org', 'acme', '--from', '2025-10', '--to', '2025-11', '--period', 'month', '--by', 'label,tag', '--db', h.dbArg],
-      { out: (t) => void (out += t), err: () => undefined },
-    );
-    expect(code).toBe(0);
-    const dashboardCsv = await admin.get(`${REPORTS}.csv?submitted=1&model=transactions&from=2025-10-01&to=2025-11-30&period=month&byLabel=1&byTag=1`);
-    expect(out).toBe(dashboardCsv.text);
     out = '';
     await runCli(['report', 'billing', '--org', 'acme', '--model', 'installs', '--from', '2025-10-01', '--to', '2025-11-30', '--by', 'label', '--db', h.dbArg], {
       out: (t) => void (out += t),

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -11,6 +11,10 @@ import { join } from 'node:path';
  */
 export interface PgCluster {
   url: string;
+  /** The same database over the server's Unix socket (for processes on this machine). */
+  socketUrl: string;
+  /** The postmaster's process id (its children are the backends). */
+  pid(): number;
   /** Asynchronous, so the load keeps running while the server is down. */
   restart(mode?: 'fast' | 'immediate'): Promise<void>;
   stop(): void;
@@ -58,6 +62,8 @@ export async function startPgCluster(dir: string, settings: Record<string, strin
   ctl('start', startArgs);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketUrl: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}&port=${port}`,
+    pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async restart(mode = 'immediate') {
       const pgCtl = (args: string[]) => {
         const [exe, ...rest] = [...asPg, join(bin, 'pg_ctl'), '-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '120', ...args];

@@ -18,10 +18,12 @@ export class Replica {
     private readonly extra: string[] = [],
     /** Where its log lines go (appended across restarts); none: discarded. */
     private readonly logFile?: string,
+    /** Node options before the script (e.g. --cpu-prof). */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   async start(): Promise<string> {
-    const child = spawn(process.execPath, [DS_BIN, 'serve', '--port', String(this.port), '--db', this.db, '--data-dir', this.dataDir, '--log-level', 'error', '--trust-proxy', '127.0.0.1', ...this.extra], {
+    const child = spawn(process.execPath, [...this.nodeArgs, DS_BIN, 'serve', '--port', String(this.port), '--db', this.db, '--data-dir', this.dataDir, '--log-level', 'error', '--trust-proxy', '127.0.0.1', ...this.extra], {
       stdio: ['ignore', 'pipe', this.logFile ? openSync(this.logFile, 'a') : 'ignore'],
     });
     this.child = child;
@@ -32,6 +34,10 @@ export class Replica {
     const { url } = JSON.parse(line) as { url: string };
     this.port = Number(new URL(url).port);
     return url;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   kill(): Promise<void> {
@@ -53,7 +59,7 @@ export class Replica {
 }
 
 /** HAProxy with the repository's config in front of the replicas' ports. */
-export async function startHaproxy(dir: string, ports: number[]): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startHaproxy(dir: string, ports: number[]): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const cfg = join(dir, 'replicas.cfg');
   writeFileSync(cfg, `backend ds_replicas from replica\n${ports.map((p, i) => `    server ds${i + 1} 127.0.0.1:${p}\n`).join('')}`);
   const port = await freePort();
@@ -73,6 +79,7 @@ export async function startHaproxy(dir: string, ports: number[]): Promise<{ url:
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

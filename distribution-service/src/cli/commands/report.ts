@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import * as reports from '../../services/reports.js';
 import { csvRows } from '../../domain/csv.js';
 import { csv, table } from '../format.js';
@@ -38,7 +38,10 @@ export function reportCommands(program: Command, env: CliEnv): void {
     .option('--period <period>', 'month, day or range (one row per group over the whole range)', 'month')
     .option('--by <dims>', 'row groups: label,tag, label, tag or none', 'label,tag')
     .option('--label <label>', 'only this label')
-    .option('--ok-only', 'only transactions whose result is OK')
+    // Successful only by default, as the dashboard's billing page: failed operations are not billable.
+    .option('--include-failed', 'count failed operations too (default: only transactions whose result is OK)')
+    // The former opt-in, now the default: still accepted so existing scripts keep working.
+    .addOption(new Option('--ok-only').hideHelp().conflicts('includeFailed'))
     .option('--json', 'JSON output (columns and rows)')
     .action(
       env.withContext(async (ctx, opts) => {
@@ -52,7 +55,7 @@ export function reportCommands(program: Command, env: CliEnv): void {
           byLabel: by.includes('label'),
           byTag: by.includes('tag'),
           label: opts.label as string | undefined,
-          okOnly: Boolean(opts.okOnly),
+          okOnly: !opts.includeFailed,
         });
         // CSV by default: byte for byte what the dashboard's "Download CSV" gives.
         env.io.out(opts.json ? json({ columns: r.table.columns, rows: r.table.rows }) : csvRows([r.table.columns, ...r.table.rows]));

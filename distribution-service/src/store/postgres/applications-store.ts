@@ -1,32 +1,14 @@
 import type pg from 'pg';
 import type { LogLevel } from '@cardlink/ds-protocol';
 import { DsError } from '../../errors.js';
-import type { Application, ApplicationSettings, ApplicationStore, ConsentMode, Organisation, OriginRow, PinEntry } from '../applications.js';
+import type { Application, ApplicationSettings, ApplicationStore, Organisation, OriginRow } from '../applications.js';
 import type { AuditEntry } from '../audit.js';
 import { isUniqueViolation, type PgDb, type Row } from './pg-db.js';
-
-const toOrganisation = (r: Row): Organisation => ({
-  id: r.id as string,
-  name: r.name as string,
-  createdAt: r.created_at as string,
-  corsVersion: r.cors_version as number,
-  configVersion: r.config_version as number,
-  dsCycleSeconds: (r.ds_cycle_seconds as number | null) ?? null,
-  logLevel: (r.log_level as LogLevel | null) ?? null,
-});
-
-const toApplication = (r: Row): Application => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  label: r.label as string,
-  name: r.name as string,
-  createdAt: r.created_at as string,
-  pinEntry: r.pin_entry as PinEntry,
-  consent: r.consent as ConsentMode,
-  pinReuseMinutes: r.pin_reuse_minutes as number,
-});
+import { toOrganisation, toApplication } from '../applications-rows.js';
 
 const ORG_COLUMNS = 'id, name, created_at, cors_version, config_version, ds_cycle_seconds, log_level';
+
+const FIND_ORGANISATION = `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`;
 
 export class PgApplicationStore implements ApplicationStore {
   constructor(private readonly p: PgDb) {}
@@ -46,7 +28,8 @@ export class PgApplicationStore implements ApplicationStore {
 
   async findOrganisation(idOrName: string): Promise<Organisation | undefined> {
     // An id wins over a name that happens to look like one.
-    const r = await this.p.one(`SELECT ${ORG_COLUMNS} FROM organisations WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1`, [idOrName]);
+    // Named: every sync reads its organisation.
+    const r = await this.p.one({ name: 'ds-find-organisation', text: FIND_ORGANISATION }, [idOrName]);
     return r && toOrganisation(r);
   }
 

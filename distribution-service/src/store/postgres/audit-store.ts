@@ -1,15 +1,6 @@
 import type { AuditEntry, AuditRow, AuditStore } from '../audit.js';
-import { num, type PgDb, type Row } from './pg-db.js';
-
-const toAudit = (r: Row): AuditRow => ({
-  seq: num(r.seq),
-  at: r.at as string,
-  actor: r.actor as string,
-  orgId: (r.org_id as string | null) ?? null,
-  action: r.action as string,
-  target: (r.target as string | null) ?? null,
-  details: r.details ? (JSON.parse(r.details as string) as Record<string, unknown>) : undefined,
-});
+import type { PgDb } from './pg-db.js';
+import { toAudit } from '../audit-rows.js';
 
 export class PgAuditStore implements AuditStore {
   constructor(private readonly p: PgDb) {}

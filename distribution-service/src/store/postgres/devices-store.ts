@@ -1,44 +1,6 @@
 import type { Device, DeviceCertificate, DeviceStore, InstallToken, NewDevice } from '../devices.js';
-import { numOrNull, type PgDb, type Queryable, type Row } from './pg-db.js';
-
-const toToken = (r: Row): InstallToken => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  tokenHash: r.token_hash as string,
-  createdAt: r.created_at as string,
-  expiresAt: (r.expires_at as string | null) ?? null,
-  maxUses: (r.max_uses as number | null) ?? null,
-  uses: r.uses as number,
-});
-
-const toDevice = (r: Row): Device => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  registeredAt: r.registered_at as string,
-  version: (r.version as string | null) ?? null,
-  os: (r.os as string | null) ?? null,
-  uptimeSeconds: numOrNull(r.uptime_seconds),
-  lastError: (r.last_error as string | null) ?? null,
-  lastSyncAt: (r.last_sync_at as string | null) ?? null,
-  certSerial: (r.cert_serial as string | null) ?? null,
-  certNotAfter: (r.cert_not_after as string | null) ?? null,
-  corsVersionReported: (r.cors_version_reported as number | null) ?? null,
-  corsVersionSent: (r.cors_version_sent as number | null) ?? null,
-  configVersionSent: (r.config_version_sent as number | null) ?? null,
-  nextSyncAfterSeconds: (r.next_sync_after_seconds as number | null) ?? null,
-  canUpdate: (r.can_update as boolean | null) ?? null,
-});
-
-const toCertificate = (r: Row): DeviceCertificate => ({
-  serial: r.serial as string,
-  deviceId: r.device_id as string,
-  keyId: r.key_id as string,
-  publicKeyPem: r.public_key_pem as string,
-  certificatePem: r.certificate_pem as string,
-  issuedAt: r.issued_at as string,
-  notBefore: r.not_before as string,
-  notAfter: r.not_after as string,
-});
+import type { PgDb, Queryable } from './pg-db.js';
+import { toToken, toDevice, toCertificate } from '../devices-rows.js';
 
 const DEVICE_COLUMNS = `id, org_id, registered_at, version, os, uptime_seconds, last_error, last_sync_at, cert_serial, cert_not_after,
   cors_version_reported, cors_version_sent, config_version_sent, next_sync_after_seconds, can_update`;

@@ -210,6 +210,17 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
       ALTER TABLE applications ADD COLUMN pin_reuse_minutes integer NOT NULL DEFAULT 0 CHECK (pin_reuse_minutes BETWEEN 0 AND 1440);
     `,
   },
+  {
+    version: 3,
+    name: 'sync-keys-byte-order',
+    sql: `
+      -- The keys every sync inserts 100 of compare as bytes: under a database's default
+      -- collation (a libc locale) each B-tree comparison was a strcoll() call. Rebuilds the two
+      -- indexes (PostgreSQL rewrites an index whose column collation changes).
+      ALTER TABLE transaction_keys ALTER COLUMN id TYPE text COLLATE "C";
+      ALTER TABLE seen_requests ALTER COLUMN device_id TYPE text COLLATE "C";
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every replica of one DS. */

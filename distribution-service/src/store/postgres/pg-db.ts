@@ -1,7 +1,16 @@
 import pg from 'pg';
 import type { AuditEntry } from '../audit.js';
 
-export type Row = Record<string, unknown>;
+export type { Row } from '../rows.js';
+import type { Row } from '../rows.js';
+
+/**
+ * SQL text, or a named statement: PostgreSQL parses and plans a named one once per connection
+ * (the hot paths: the sync write, the organisation lookup), where an unnamed one is parsed and
+ * planned at every execution. Their result columns are named, never `*`: a migration that adds
+ * a column must not change a prepared statement's result type.
+ */
+export type Sql = string | { name: string; text: string };
 
 /** Anything that runs a query: the pool (autocommit) or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -13,12 +22,12 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export class PgDb {
   constructor(readonly pool: pg.Pool) {}
 
-  async rows<T = Row>(sql: string, args: unknown[] = [], q: Queryable = this.pool): Promise<T[]> {
-    return (await q.query(sql, args)).rows as T[];
+  async rows<T = Row>(sql: Sql, args: unknown[] = [], q: Queryable = this.pool): Promise<T[]> {
+    return (await q.query(typeof sql === 'string' ? sql : { ...sql, values: args }, typeof sql === 'string' ? args : undefined)).rows as T[];
   }
 
-  async one<T = Row>(sql: string, args: unknown[] = [], q: Queryable = this.pool): Promise<T | undefined> {
-    return (await q.query(sql, args)).rows[0] as T | undefined;
+  async one<T = Row>(sql: Sql, args: unknown[] = [], q: Queryable = this.pool): Promise<T | undefined> {
+    return (await this.rows<T>(sql, args, q))[0];
   }
 
   /** Runs `fn` in one DB transaction on one pooled client; rolls back on any error. */
@@ -53,6 +62,4 @@ export class PgDb {
 /** 23505: unique_violation. */
 export const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
 
-/** COUNT(*) and bigint come back as strings: every count here fits a JS number. */
-export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+export { num, numOrNull } from '../rows.js';

@@ -25,8 +25,9 @@ const DIMENSION_SQL: Record<ReportDimension, { group: string; show: string }> = 
 };
 
 /**
- * The whole sync write as ONE statement (atomic on its own, one round trip): the batch comes
- * in as arrays; the first occurrence of an id wins; `transaction_keys` decides which ids are
+ * The whole sync write as ONE statement (atomic on its own, one round trip), prepared once per
+ * connection: the batch comes in as arrays, its ids already distinct (the first occurrence of
+ * an id wins, chosen in recordSync); `transaction_keys` decides which ids are
  * new for this device (exact whatever their occurredAt), only those reach `transactions`;
  * the labels seen, the device status and a renewed certificate (retiring the device's others
  * but its signer) are written alongside.
@@ -43,10 +44,8 @@ WITH claim AS (
   SELECT d.seq, o.seq AS org_seq FROM devices d JOIN organisations o ON o.id = d.org_id
   WHERE d.id = $1 AND ($29::bigint IS NULL OR EXISTS (SELECT 1 FROM claim))
 ), input AS (
-  SELECT DISTINCT ON (id) id, use_case, module, result, occurred_at, label, tag
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
-       WITH ORDINALITY AS t(id, use_case, module, result, occurred_at, label, tag, ord)
-  ORDER BY id, ord
+  SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+    AS t(id, use_case, module, result, occurred_at, label, tag)
 ), fresh AS (
   INSERT INTO transaction_keys (device_seq, id) SELECT dev.seq, input.id FROM dev, input
   ON CONFLICT DO NOTHING RETURNING id
@@ -72,6 +71,13 @@ WITH claim AS (
 )
 SELECT (SELECT count(*) FROM stored) AS inserted, (SELECT count(*) FROM dev) AS written,
        EXISTS (SELECT 1 FROM devices WHERE id = $1) AS known`;
+
+/** A batch's transactions without repeated ids, the first occurrence of each kept (in order). */
+function firstOfEachId<T extends { id: string }>(batch: readonly T[]): readonly T[] {
+  const seen = new Set<string>();
+  const out = batch.filter((x) => !seen.has(x.id) && (seen.add(x.id), true));
+  return out.length === batch.length ? batch : out;
+}
 
 export type Aggregate = 'transactions' | 'devices';
 
@@ -108,11 +114,11 @@ export class PgTransactionStore implements TransactionStore {
   constructor(private readonly p: PgDb) {}
 
   async recordSync(w: SyncWrite): Promise<number> {
-    const t = w.transactions;
+    const t = firstOfEachId(w.transactions);
     const s = w.status;
     const c = w.certificate;
     if (w.request) this.pruneSeenRequests(Date.parse(w.receivedAt));
-    const r = (await this.p.one<{ inserted: string; written: string; known: boolean }>(RECORD_SYNC, [
+    const r = (await this.p.one<{ inserted: string; written: string; known: boolean }>({ name: 'ds-record-sync', text: RECORD_SYNC }, [
       w.deviceId,
       t.map((x) => x.id),
       t.map((x) => x.useCase),

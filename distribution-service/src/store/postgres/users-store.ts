@@ -1,26 +1,8 @@
 import { DsError } from '../../errors.js';
 import type { AuditEntry } from '../audit.js';
 import type { DashboardSession, LoginThrottle, Role, User, UserStore } from '../users.js';
-import { isUniqueViolation, num, type PgDb, type Row } from './pg-db.js';
-
-const toUser = (r: Row): User => ({
-  id: r.id as string,
-  email: r.email as string,
-  role: r.role as Role,
-  orgId: (r.org_id as string | null) ?? null,
-  passwordHash: r.password_hash as string,
-  createdAt: r.created_at as string,
-  passwordChangedAt: r.password_changed_at as string,
-  disabled: r.disabled === true,
-});
-
-const toSession = (r: Row): DashboardSession => ({
-  idHash: r.id_hash as string,
-  userId: r.user_id as string,
-  createdAt: r.created_at as string,
-  lastSeenAt: r.last_seen_at as string,
-  expiresAt: r.expires_at as string,
-});
+import { isUniqueViolation, num, type PgDb } from './pg-db.js';
+import { toUser, toSession } from '../users-rows.js';
 
 export class PgUserStore implements UserStore {
   constructor(private readonly p: PgDb) {}

@@ -1,29 +1,9 @@
 import type { LogLevel } from '@cardlink/ds-protocol';
 import { DsError } from '../../errors.js';
-import type { Application, ApplicationSettings, ApplicationStore, ConsentMode, Organisation, OriginRow, PinEntry } from '../applications.js';
+import type { Application, ApplicationSettings, ApplicationStore, Organisation, OriginRow } from '../applications.js';
 import type { AuditEntry } from '../audit.js';
 import { isUniqueViolation, type Row, type SqliteDb } from './sqlite-db.js';
-
-const toOrganisation = (r: Row): Organisation => ({
-  id: r.id as string,
-  name: r.name as string,
-  createdAt: r.created_at as string,
-  corsVersion: r.cors_version as number,
-  configVersion: r.config_version as number,
-  dsCycleSeconds: (r.ds_cycle_seconds as number | null) ?? null,
-  logLevel: (r.log_level as LogLevel | null) ?? null,
-});
-
-const toApplication = (r: Row): Application => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  label: r.label as string,
-  name: r.name as string,
-  createdAt: r.created_at as string,
-  pinEntry: r.pin_entry as PinEntry,
-  consent: r.consent as ConsentMode,
-  pinReuseMinutes: r.pin_reuse_minutes as number,
-});
+import { toOrganisation, toApplication } from '../applications-rows.js';
 
 export class SqliteApplicationStore implements ApplicationStore {
   constructor(private readonly s: SqliteDb) {}

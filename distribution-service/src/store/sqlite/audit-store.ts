@@ -1,15 +1,6 @@
 import type { AuditEntry, AuditRow, AuditStore } from '../audit.js';
 import type { Row, SqliteDb } from './sqlite-db.js';
-
-const toAudit = (r: Row): AuditRow => ({
-  seq: r.seq as number,
-  at: r.at as string,
-  actor: r.actor as string,
-  orgId: (r.org_id as string | null) ?? null,
-  action: r.action as string,
-  target: (r.target as string | null) ?? null,
-  details: r.details ? (JSON.parse(r.details as string) as Record<string, unknown>) : undefined,
-});
+import { toAudit } from '../audit-rows.js';
 
 export class SqliteAuditStore implements AuditStore {
   constructor(private readonly s: SqliteDb) {}

@@ -1,30 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Release, ReleaseFlag, ReleaseStore, UpdateFailure, UpdateOfferRecord } from '../releases.js';
+import type { Release, ReleaseStore, UpdateFailure, UpdateOfferRecord } from '../releases.js';
 import type { Row, SqliteDb } from './sqlite-db.js';
+import { toRelease, toFailure, toOffer } from '../releases-rows.js';
 
 const COLUMNS = 'id, org_id, version, flag, minimum_version, manifest, signature, sha256, size, published_at, withdrawn_at';
-
-const toRelease = (r: Row): Release => ({
-  id: r.id as string,
-  orgId: r.org_id as string,
-  version: r.version as string,
-  flag: r.flag as ReleaseFlag,
-  minimumVersion: r.minimum_version as string,
-  manifest: r.manifest as string,
-  signature: r.signature as string,
-  sha256: r.sha256 as string,
-  size: r.size as number,
-  publishedAt: r.published_at as string,
-  withdrawnAt: (r.withdrawn_at as string | null) ?? null,
-});
-
-const toFailure = (r: Row): UpdateFailure => ({
-  deviceId: r.device_id as string,
-  version: r.version as string,
-  reason: r.reason as string,
-  firstReportedAt: r.first_reported_at as string,
-  lastReportedAt: r.last_reported_at as string,
-});
 
 export class SqliteReleaseStore implements ReleaseStore {
   constructor(private readonly s: SqliteDb) {}
@@ -95,11 +74,6 @@ export class SqliteReleaseStore implements ReleaseStore {
 
   async offersOfOrg(orgId?: string): Promise<UpdateOfferRecord[]> {
     const sql = `SELECT o.* FROM device_update_offers o JOIN devices d ON d.id = o.device_id ${orgId ? 'WHERE d.org_id = ?' : ''}`;
-    return (this.stmt(sql).all(...(orgId ? [orgId] : [])) as Row[]).map((r) => ({
-      deviceId: r.device_id as string,
-      version: r.version as string,
-      flag: r.flag as ReleaseFlag,
-      offeredAt: r.offered_at as string,
-    }));
+    return (this.stmt(sql).all(...(orgId ? [orgId] : [])) as Row[]).map(toOffer);
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../audit.js';
 
-export type Row = Record<string, unknown>;
+export type { Row } from '../rows.js';
 
 /**
  * One SQLite connection shared by the area stores: a statement cache (preparing costs more
