@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReaderSource } from '../card/reader-types.js';
 import type { OriginPolicy } from '../origins/origin-policy.js';
 import type { ConsentStore } from './consent-store.js';
@@ -8,7 +7,9 @@ import { settingsPage } from './settings-page.js';
 import { sendAsset } from './page-headers.js';
 import { PAGES_CSS, PAGES_JS } from './assets.js';
 
-export type PageRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+// The type the HTTP layer mounts pages with (the pages sit above it and read bodies through it).
+import type { PageRoute } from '../http/plugins/use-connector-pages.js';
+export type { PageRoute };
 
 export interface PagesDeps {
   operations: PendingOperations;
