@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
-import { CONNECTOR_BUNDLE, ROOT, cpuMs, rssMb, spawnReady, stop } from './lib/processes.js';
+import { CONNECTOR_BUNDLE, ROOT, cpuMs, rssMb, spawnReady, spawnReadyLoggingTo, stop } from './lib/processes.js';
 
 const ORIGIN = 'https://bench.example';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
@@ -69,7 +69,9 @@ export async function benchHttpPipeline(): Promise<Row[]> {
   const origins = join(dir, 'origins.json');
   writeFileSync(origins, JSON.stringify([{ origin: ORIGIN, label: 'bench' }]));
   const dataDir = join(dir, 'connector');
-  const connector = await spawnReady(
+  // Its log (one line per request, level info as shipped) goes to a file, as deployed.
+  const connector = await spawnReadyLoggingTo(
+    join(dir, 'connector.log'),
     process.execPath,
     [CONNECTOR_BUNDLE, 'start', '--port', '0', '--data-dir', dataDir, '--origins', origins, '--rate-limit', '1000000', '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info'],
     /ready on https:\/\/127\.0\.0\.1:(\d+)\//,

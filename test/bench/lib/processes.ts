@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -22,6 +22,33 @@ export function spawnReady(cmd: string, args: string[], ready: RegExp, env: Node
     });
     child.stderr!.on('data', (c) => (err += c));
     child.on('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`)));
+  });
+}
+
+/**
+ * Like spawnReady, but the process's stdout (its log) goes to `logFile`, read for `ready` only:
+ * a server under load then writes its log lines as a deployment would, and the load generator's
+ * own process does not spend its time draining them through a pipe.
+ */
+export function spawnReadyLoggingTo(logFile: string, cmd: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const fd = openSync(logFile, 'w');
+  const child = spawn(cmd, args, { stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  let err = '';
+  child.stderr!.on('data', (c) => (err += c));
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      clearInterval(poll);
+      reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
+    };
+    const poll = setInterval(() => {
+      const m = ready.exec(readFileSync(logFile, 'utf8'));
+      if (!m) return;
+      clearInterval(poll);
+      child.off('exit', onExit);
+      resolve({ child, match: m });
+    }, 50);
+    child.on('exit', onExit);
   });
 }
 
