@@ -167,6 +167,8 @@ describe('Tokens page (SoftHSM2)', () => {
     await outcome(p);
     expect(await p.getByTestId('token-sign').locator('[data-state=user-cancelled]').count()).toBe(1);
     expect(await p.getByTestId('verdict').count()).toBe(0);
+    // The popup closes itself (900 ms after the answer): wait for it, or the next test counts it.
+    await expect.poll(() => popup.isClosed(), { timeout: 10_000 }).toBe(true);
     await p.close();
   });
 
