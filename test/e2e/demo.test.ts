@@ -298,7 +298,8 @@ describe('states when the connector cannot be used', () => {
       const p = await open(t17, 'identity');
       const none = p.locator('[data-state=no-reader]');
       await none.waitFor();
-      expect(await none.locator('.notice-title').textContent()).toBe('No card reader service');
+      // Until the readers' answer arrives the page shows the plain "no reader" notice: wait for the answer's.
+      await expect.poll(() => none.locator('.notice-title').textContent()).toBe('No card reader service');
       expect(await none.textContent()).toContain('pcscd');
       await shot(p, 'demo-no-pcsc.png');
       await p.close();
