@@ -1,10 +1,13 @@
 /**
  * Benchmark: the connector's full guarded pipeline (graphql-yoga with its plugin list: TLS,
  * host guard, origin guard + CORS, tag, rate limit, body limit, GraphQL, per-request log line)
- * against a bare node:https server returning the same JSON and against graphql-yoga out of the
- * box (same answers, a Host/Origin check), same certificate, same run. Prints req/s and latency
- * for the `info` and `readers` queries at 1 and 10 keep-alive connections, the ratios to the
- * bare server, and the connector's idle RSS.
+ * against a bare node:https server returning the same JSON, against graphql-yoga out of the box
+ * (same answers, a Host/Origin check; plain and with graphql-jit) and against yoga's floor
+ * (graphql-jit, yoga configured as the connector configures it, no guard), same certificate,
+ * same run. Prints req/s and latency for the `info` and `readers` queries at 1 and 10
+ * keep-alive connections, the ratios to the bare server, the connector's ratio to yoga+jit
+ * measured pairwise in each round (the two runs are adjacent in time, so a slow spell of the
+ * machine lands on both), and the connector's idle RSS.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,7 +18,7 @@ import { CONNECTOR_BUNDLE, ROOT, cpuMs, rssMb, spawnReady, spawnReadyLoggingTo, 
 
 const ORIGIN = 'https://bench.example';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const QUERIES = {
   info: '{ info { name version apiVersion os arch label pcscAvailable managed } }',
   readers: '{ readers { id name card { atr module description } } }',
@@ -31,7 +34,11 @@ interface Row {
   errors: number;
   /** Server CPU time per request, microseconds (less noisy than req/s on a busy machine). */
   cpuUs: number;
+  /** Connector only: its req/s over yoga+jit's in each round (median, lowest, highest). */
+  vsJit?: { median: number; low: number; high: number };
 }
+
+type Run = Omit<Row, 'query' | 'target'>;
 
 function post(port: number, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -49,7 +56,7 @@ function post(port: number, body: string): Promise<string> {
   });
 }
 
-async function load(port: number, pid: number, path: string, body: string, connections: number): Promise<Omit<Row, 'query' | 'target'>> {
+async function load(port: number, pid: number, path: string, body: string, connections: number): Promise<Run> {
   const cpuBefore = cpuMs(pid);
   const r = await autocannon({
     url: `https://127.0.0.1:${port}${path}`,
@@ -93,20 +100,21 @@ export async function benchHttpPipeline(): Promise<Row[]> {
   const bport = Number(bare.match[1]);
   const bpid = bare.child.pid!;
   const cpid = connector.child.pid!;
-  const yoga = await spawnReady(
-    process.execPath,
-    [`${ROOT}test/bench/yoga-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile, ORIGIN],
-    /ready on (\d+)/,
-  );
+  const yogaServer = (mode: string) =>
+    spawnReady(
+      process.execPath,
+      [`${ROOT}test/bench/yoga-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile, ORIGIN, mode],
+      /ready on (\d+)/,
+    );
+  const yoga = await yogaServer('plain');
   const yport = Number(yoga.match[1]);
   const ypid = yoga.child.pid!;
-  const yogaJit = await spawnReady(
-    process.execPath,
-    [`${ROOT}test/bench/yoga-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile, ORIGIN, 'jit'],
-    /ready on (\d+)/,
-  );
+  const yogaJit = await yogaServer('jit');
   const jport = Number(yogaJit.match[1]);
   const jpid = yogaJit.child.pid!;
+  const yogaFloor = await yogaServer('floor');
+  const fport = Number(yogaFloor.match[1]);
+  const fpid = yogaFloor.child.pid!;
 
   const rows: Row[] = [];
   try {
@@ -116,23 +124,25 @@ export async function benchHttpPipeline(): Promise<Row[]> {
       await load(bport, bpid, `/${name}`, body, 10);
       await load(yport, ypid, '/graphql', body, 10);
       await load(jport, jpid, '/graphql', body, 10);
+      await load(fport, fpid, '/graphql', body, 10);
       for (const connections of [1, 10]) {
-        // Alternate the two targets over several rounds and keep the median of each, so a
-        // burst of load from elsewhere on the machine does not land on one side only.
-        const bare: Omit<Row, 'query' | 'target'>[] = [];
-        const conn: Omit<Row, 'query' | 'target'>[] = [];
-        const plain: Omit<Row, 'query' | 'target'>[] = [];
-        const jit: Omit<Row, 'query' | 'target'>[] = [];
+        // Alternate the targets over several rounds and keep the median of each, so a burst of
+        // load from elsewhere on the machine does not land on one side only.
+        const runs: Record<string, Run[]> = { bare: [], yoga: [], 'yoga+jit': [], 'yoga floor': [], connector: [] };
+        const paired: number[] = [];
         for (let round = 0; round < ROUNDS; round++) {
-          bare.push(await load(bport, bpid, `/${name}`, body, connections));
-          plain.push(await load(yport, ypid, '/graphql', body, connections));
-          jit.push(await load(jport, jpid, '/graphql', body, connections));
-          conn.push(await load(cport, cpid, '/graphql', body, connections));
+          runs.bare!.push(await load(bport, bpid, `/${name}`, body, connections));
+          runs.yoga!.push(await load(yport, ypid, '/graphql', body, connections));
+          runs['yoga floor']!.push(await load(fport, fpid, '/graphql', body, connections));
+          const jit = await load(jport, jpid, '/graphql', body, connections);
+          const conn = await load(cport, cpid, '/graphql', body, connections);
+          runs['yoga+jit']!.push(jit);
+          runs.connector!.push(conn);
+          paired.push(conn.rps / jit.rps);
         }
-        rows.push({ query: name, target: 'bare', ...median(bare) });
-        rows.push({ query: name, target: 'yoga', ...median(plain) });
-        rows.push({ query: name, target: 'yoga+jit', ...median(jit) });
-        rows.push({ query: name, target: 'connector', ...median(conn) });
+        for (const [target, r] of Object.entries(runs)) rows.push({ query: name, target, ...median(r) });
+        paired.sort((a, b) => a - b);
+        rows[rows.length - 1]!.vsJit = { median: paired[Math.floor(paired.length / 2)]!, low: paired[0]!, high: paired[paired.length - 1]! };
       }
     }
   } finally {
@@ -140,13 +150,14 @@ export async function benchHttpPipeline(): Promise<Row[]> {
     await stop(bare.child);
     await stop(yoga.child);
     await stop(yogaJit.child);
+    await stop(yogaFloor.child);
     await stop(connector.child);
     print(rows, idleRss, loadedRss, pcscNote(bodies['/info']));
   }
   return rows;
 }
 
-function median(runs: Omit<Row, 'query' | 'target'>[]): Omit<Row, 'query' | 'target'> {
+function median(runs: Run[]): Run {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   const m = sorted[Math.floor(sorted.length / 2)]!;
   const cpu = [...runs].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(runs.length / 2)]!.cpuUs;
@@ -163,16 +174,19 @@ function pcscNote(infoBody: string | undefined): string {
 }
 
 function print(rows: Row[], idleRss: number, loadedRss: number, pcsc: string): void {
-  const out = ['', `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box (plain and with @envelop/graphql-jit), the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`, ''];
-  out.push('query    conns  target      req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio  vs yoga+jit');
+  const out = [
+    '',
+    `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box (plain and with @envelop/graphql-jit), yoga's floor (jit, configured as the connector, no guard), the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`,
+    '',
+  ];
+  out.push('query    conns  target        req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio  vs yoga+jit (per round: median, range)');
   for (const r of rows) {
     const base = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'bare')!;
     const ratio = r.target !== 'bare' ? (r.rps / base.rps).toFixed(2) : '    ';
     const cpuRatio = r.target !== 'bare' ? (base.cpuUs / r.cpuUs).toFixed(2) : '    ';
-    const jit = rows.find((b) => b.query === r.query && b.connections === r.connections && b.target === 'yoga+jit')!;
-    const vsJit = r.target === 'connector' ? `${(r.rps / jit.rps).toFixed(2)}x` : '';
+    const vsJit = r.vsJit ? `${r.vsJit.median.toFixed(2)}x (${r.vsJit.low.toFixed(2)}-${r.vsJit.high.toFixed(2)})` : '';
     out.push(
-      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(10)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio.padStart(9)}  ${vsJit}`,
+      `${r.query.padEnd(8)} ${String(r.connections).padStart(5)}  ${r.target.padEnd(12)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${ratio}  ${r.cpuUs.toFixed(0).padStart(10)}  ${cpuRatio.padStart(9)}  ${vsJit}`,
     );
   }
   out.push('', pcsc);

@@ -1,7 +1,9 @@
 // The second baseline: graphql-yoga out of the box on node:https (same certificate), with a
 // schema that answers `info` and `readers` with the connector's own answers and a Host/Origin
 // check as a plugin, nothing else (with `jit`: plus @envelop/graphql-jit, yoga's own way to
-// compile queries). What our yoga pipeline's plugin list costs on top of it.
+// compile queries). What our yoga pipeline's plugin list costs on top of it. With `floor`:
+// graphql-jit and yoga configured as the connector configures it (no CORS, GraphiQL, landing
+// page, batching, multipart or body-size plugins), i.e. yoga's own cost with no guard at all.
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createYoga, createSchema } from 'graphql-yoga';
@@ -19,9 +21,11 @@ const schema = createSchema({
     type Query { info: Info readers: [Reader!]! }`,
   resolvers: { Query: { info: () => info, readers: () => readers } },
 });
+const floor = mode === 'floor';
 const yoga = createYoga({
   schema,
   logging: false,
+  ...(floor ? { cors: false, graphiql: false, landingPage: false, batching: false, multipart: false, maxRequestBodySize: false, healthCheckEndpoint: '/\u0000' } : {}),
   plugins: [
     {
       onRequest({ request, endResponse, fetchAPI }) {
@@ -29,7 +33,7 @@ const yoga = createYoga({
         if (!/^localhost:\d+$/.test(host) || request.headers.get('origin') !== origin) endResponse(new fetchAPI.Response('refused', { status: 403 }));
       },
     },
-    ...(mode === 'jit' ? [useGraphQlJit()] : []),
+    ...(mode === 'jit' || floor ? [useGraphQlJit()] : []),
   ],
 });
 const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 }, yoga);

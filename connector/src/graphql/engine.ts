@@ -5,6 +5,7 @@ import { createResolvers } from './resolvers/index.js';
 import { useQueryLimits, type QueryLimits, DEFAULT_QUERY_LIMITS } from './plugins/use-query-limits.js';
 import { createErrorMask, useValidationErrorCodes } from './plugins/use-error-codes.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
+import { useValidationCache } from './plugins/use-validation-cache.js';
 import { CompiledOperations } from './compiled-operations.js';
 import { byteBudgetCache, documentBytes, errorsBytes, DEFAULT_CACHE_BUDGETS, type CacheBudgets } from './cache-budget.js';
 import type { Resolvers } from './generated/resolvers.js';
@@ -43,7 +44,8 @@ export interface EngineOptions {
 
 /**
  * The GraphQL part of the request path, for yoga: the schema, the envelop plugins (depth,
- * alias and token limits; error codes of validation errors; compiled execution), the error
+ * alias and token limits; error codes of validation errors; validation results per document;
+ * compiled execution), the error
  * mask yoga applies to every error, and the parse caches, each bounded in bytes.
  */
 export function createEngine(opts: EngineOptions) {
@@ -56,7 +58,12 @@ export function createEngine(opts: EngineOptions) {
     parseErrors: byteBudgetCache<Error>(budgets.parse / 8, (e) => errorsBytes([e as GraphQLError])),
   };
   const operations = new CompiledOperations(schema, budgets.compiled);
-  const plugins: Plugin[] = [useQueryLimits(opts.limits ?? DEFAULT_QUERY_LIMITS), useValidationErrorCodes(mask), useCompiledExecution(operations)];
+  const plugins: Plugin[] = [
+    useQueryLimits(opts.limits ?? DEFAULT_QUERY_LIMITS),
+    useValidationErrorCodes(mask),
+    useValidationCache(),
+    useCompiledExecution(operations),
+  ];
   return { schema, plugins, operations, mask, caches };
 }
 

@@ -77,7 +77,8 @@ export function createGraphQLServer(o: GraphQLServerOptions) {
       };
     },
     maskedErrors: { maskError: (error) => o.engine.mask(error) },
-    parserAndValidationCache: { documentCache: o.engine.caches.documents, errorCache: o.engine.caches.parseErrors },
+    // Validation results are cached by the engine's own plugin (keyed by document alone).
+    parserAndValidationCache: { documentCache: o.engine.caches.documents, errorCache: o.engine.caches.parseErrors, validationCache: false },
     // What the guards above do themselves, or what the connector does not serve.
     cors: false,
     graphiql: false,

@@ -18,14 +18,11 @@ export interface NodeServerContext {
   res: ServerResponse;
 }
 
-const states = new WeakMap<IncomingMessage, RequestState>();
+/** A symbol on the node request rather than a WeakMap entry: no ephemeron per request for the GC to trace. */
+const STATE = Symbol('cardlink.requestState');
+type WithState = IncomingMessage & { [STATE]?: RequestState };
 
 /** Keyed by the node request: yoga may wrap or replace its fetch Request, the socket's request stays. */
 export function stateOf(req: IncomingMessage): RequestState {
-  let s = states.get(req);
-  if (!s) {
-    s = { started: performance.now() };
-    states.set(req, s);
-  }
-  return s;
+  return ((req as WithState)[STATE] ??= { started: performance.now() });
 }

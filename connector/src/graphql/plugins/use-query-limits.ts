@@ -25,18 +25,20 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Plug
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, flattenFragments: true, ...common }),
     maxAliasesRule({ n: limits.maxAliases, ...common }),
   ];
+  // One parse function for every request (a closure per request would be garbage per request).
+  const parseWithLimits = (source: Parameters<typeof parse>[0], options?: ParseOptions) => {
+    try {
+      return parse(source, { ...options, maxTokens: limits.maxTokens });
+    } catch (e) {
+      if (e instanceof GraphQLError && /\d+ tokens\. Parsing aborted/.test(e.message)) {
+        throw tooComplex(`Query has more than ${limits.maxTokens} tokens.`);
+      }
+      throw e;
+    }
+  };
   return {
     onParse({ setParseFn }) {
-      setParseFn((source, options?: ParseOptions) => {
-        try {
-          return parse(source, { ...options, maxTokens: limits.maxTokens });
-        } catch (e) {
-          if (e instanceof GraphQLError && /\d+ tokens\. Parsing aborted/.test(e.message)) {
-            throw tooComplex(`Query has more than ${limits.maxTokens} tokens.`);
-          }
-          throw e;
-        }
-      });
+      setParseFn(parseWithLimits);
     },
     onValidate({ addValidationRule }) {
       for (const r of rules) addValidationRule(r);
