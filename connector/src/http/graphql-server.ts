@@ -17,6 +17,7 @@ import { useJsonBody } from './plugins/use-json-body.js';
 import { useMultipartUploads } from './plugins/use-multipart-uploads.js';
 import { useSubscriptionStreams } from './plugins/use-subscription-streams.js';
 import { useRequestErrorStatus } from './plugins/use-request-error-status.js';
+import { withOneRequestHook } from './plugins/one-request-hook.js';
 
 export interface GraphQLServerOptions {
   port: number;
@@ -62,7 +63,7 @@ export function createGraphQLServer(o: GraphQLServerOptions) {
   return createYoga<NodeServerContext, RequestContext>({
     schema: o.engine.schema,
     graphqlEndpoint: '/graphql',
-    plugins: [...requestPath, ...o.engine.plugins] as Plugin[],
+    plugins: [...withOneRequestHook(requestPath), ...o.engine.plugins] as Plugin[],
     context: ({ req, res }) => {
       const state = stateOf(req);
       const caller = state.caller!;

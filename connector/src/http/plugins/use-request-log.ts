@@ -12,7 +12,8 @@ export function useRequestLog(log: Logger): Plugin<NodeServerContext, NodeServer
   return {
     onRequest({ serverContext: { req, res } }) {
       const state = stateOf(req);
-      res.once('finish', () => {
+      // `on`, not `once`: a response finishes once, and once's wrapper is garbage per request.
+      res.on('finish', () => {
         log.info(
           {
             label: state.caller?.label,
