@@ -3,9 +3,9 @@
  * host guard, origin guard + CORS, tag, rate limit, body limit, GraphQL, per-request log line)
  * against a bare node:https server returning the same JSON, against graphql-yoga out of the box
  * (same answers, a Host/Origin check; plain and with graphql-jit) and against yoga's floor
- * (graphql-jit, yoga configured as the connector configures it, no guard), same certificate,
- * same run. Prints req/s and latency for the `info` and `readers` queries at 1 and 10
- * keep-alive connections, the ratios to the bare server, the connector's ratio to yoga+jit
+ * (graphql-jit, yoga configured as the connector configures it, only the Host/Origin check),
+ * same certificate, same run. Prints req/s and latency for the `info` and `readers` queries at 1
+ * and 10 keep-alive connections, the ratios to the bare server, the connector's ratio to yoga+jit
  * measured pairwise in each round (the two runs are adjacent in time, so a slow spell of the
  * machine lands on both), and the connector's idle RSS.
  */
@@ -14,6 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
+import type { ChildProcess } from 'node:child_process';
 import { CONNECTOR_BUNDLE, ROOT, cpuMs, rssMb, spawnReady, spawnReadyLoggingTo, stop } from './lib/processes.js';
 
 const ORIGIN = 'https://bench.example';
@@ -76,91 +77,83 @@ export async function benchHttpPipeline(): Promise<Row[]> {
   const origins = join(dir, 'origins.json');
   writeFileSync(origins, JSON.stringify([{ origin: ORIGIN, label: 'bench' }]));
   const dataDir = join(dir, 'connector');
-  // Its log (one line per request, level info as shipped) goes to a file, as deployed.
-  const connector = await spawnReadyLoggingTo(
-    join(dir, 'connector.log'),
-    process.execPath,
-    [CONNECTOR_BUNDLE, 'start', '--port', '0', '--data-dir', dataDir, '--origins', origins, '--rate-limit', '1000000', '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info'],
-    /ready on https:\/\/127\.0\.0\.1:(\d+)\//,
-  );
-  const cport = Number(connector.match[1]);
-  await new Promise((r) => setTimeout(r, 2000));
-  const idleRss = rssMb(connector.child.pid!);
-
-  // The bare server answers with exactly what the connector answers.
-  const bodies: Record<string, string> = {};
-  for (const [name, q] of Object.entries(QUERIES)) bodies[`/${name}`] = await post(cport, JSON.stringify({ query: q }));
-  const bodiesFile = join(dir, 'bodies.json');
-  writeFileSync(bodiesFile, JSON.stringify(bodies));
-  const bare = await spawnReady(
-    process.execPath,
-    [`${ROOT}test/bench/bare-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile],
-    /ready on (\d+)/,
-  );
-  const bport = Number(bare.match[1]);
-  const bpid = bare.child.pid!;
-  const cpid = connector.child.pid!;
-  const yogaServer = (mode: string) =>
-    spawnReady(
-      process.execPath,
-      [`${ROOT}test/bench/yoga-server.mjs`, join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile, ORIGIN, mode],
-      /ready on (\d+)/,
-    );
-  const yoga = await yogaServer('plain');
-  const yport = Number(yoga.match[1]);
-  const ypid = yoga.child.pid!;
-  const yogaJit = await yogaServer('jit');
-  const jport = Number(yogaJit.match[1]);
-  const jpid = yogaJit.child.pid!;
-  const yogaFloor = await yogaServer('floor');
-  const fport = Number(yogaFloor.match[1]);
-  const fpid = yogaFloor.child.pid!;
-
+  // Every server started, stopped in `finally` whatever fails (one that fails to start must not
+  // leave the others running, loading the machine for the next run).
+  const children: ChildProcess[] = [];
+  const started = async (p: Promise<{ child: ChildProcess; match: RegExpExecArray }>) => {
+    const s = await p;
+    children.push(s.child);
+    return { port: Number(s.match[1]), pid: s.child.pid! };
+  };
   const rows: Row[] = [];
+  let idleRss = 0;
+  let loadedRss = 0;
+  const bodies: Record<string, string> = {};
   try {
+    // Its log (one line per request, level info as shipped) goes to a file, as deployed.
+    const connector = await started(
+      spawnReadyLoggingTo(
+        join(dir, 'connector.log'),
+        process.execPath,
+        [CONNECTOR_BUNDLE, 'start', '--port', '0', '--data-dir', dataDir, '--origins', origins, '--rate-limit', '1000000', '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info'],
+        /ready on https:\/\/127\.0\.0\.1:(\d+)\//,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    idleRss = rssMb(connector.pid);
+
+    // The bare server answers with exactly what the connector answers.
+    for (const [name, q] of Object.entries(QUERIES)) bodies[`/${name}`] = await post(connector.port, JSON.stringify({ query: q }));
+    const bodiesFile = join(dir, 'bodies.json');
+    writeFileSync(bodiesFile, JSON.stringify(bodies));
+    const tls = [join(dataDir, 'tls/server.key'), join(dataDir, 'tls/server.crt'), bodiesFile];
+    const yogaServer = (mode: string) => started(spawnReady(process.execPath, [`${ROOT}test/bench/yoga-server.mjs`, ...tls, ORIGIN, mode], /ready on (\d+)/));
+    // In the order of each round; the connector runs right after yoga+jit (paired ratio).
+    const targets: { name: string; path: (query: string) => string; server: { port: number; pid: number } }[] = [
+      { name: 'bare', path: (q) => `/${q}`, server: await started(spawnReady(process.execPath, [`${ROOT}test/bench/bare-server.mjs`, ...tls], /ready on (\d+)/)) },
+      { name: 'yoga', path: () => '/graphql', server: await yogaServer('plain') },
+      { name: 'yoga floor', path: () => '/graphql', server: await yogaServer('floor') },
+      { name: 'yoga+jit', path: () => '/graphql', server: await yogaServer('jit') },
+      { name: 'connector', path: () => '/graphql', server: connector },
+    ];
+    const run = (t: (typeof targets)[number], query: string, body: string, connections: number) => load(t.server.port, t.server.pid, t.path(query), body, connections);
+
     for (const [name, q] of Object.entries(QUERIES)) {
       const body = JSON.stringify({ query: q });
-      await load(cport, cpid, '/graphql', body, 10); // warm-up: caches, JIT, TLS sessions
-      await load(bport, bpid, `/${name}`, body, 10);
-      await load(yport, ypid, '/graphql', body, 10);
-      await load(jport, jpid, '/graphql', body, 10);
-      await load(fport, fpid, '/graphql', body, 10);
+      // Warm-up: caches, JIT, TLS sessions (the connector first).
+      for (const t of [...targets].reverse()) await run(t, name, body, 10);
       for (const connections of [1, 10]) {
         // Alternate the targets over several rounds and keep the median of each, so a burst of
         // load from elsewhere on the machine does not land on one side only.
-        const runs: Record<string, Run[]> = { bare: [], yoga: [], 'yoga+jit': [], 'yoga floor': [], connector: [] };
+        const runs = new Map<string, Run[]>(targets.map((t) => [t.name, []]));
         const paired: number[] = [];
         for (let round = 0; round < ROUNDS; round++) {
-          runs.bare!.push(await load(bport, bpid, `/${name}`, body, connections));
-          runs.yoga!.push(await load(yport, ypid, '/graphql', body, connections));
-          runs['yoga floor']!.push(await load(fport, fpid, '/graphql', body, connections));
-          const jit = await load(jport, jpid, '/graphql', body, connections);
-          const conn = await load(cport, cpid, '/graphql', body, connections);
-          runs['yoga+jit']!.push(jit);
-          runs.connector!.push(conn);
-          paired.push(conn.rps / jit.rps);
+          for (const t of targets) runs.get(t.name)!.push(await run(t, name, body, connections));
+          paired.push(runs.get('connector')!.at(-1)!.rps / runs.get('yoga+jit')!.at(-1)!.rps);
         }
-        for (const [target, r] of Object.entries(runs)) rows.push({ query: name, target, ...median(r) });
-        paired.sort((a, b) => a - b);
-        rows[rows.length - 1]!.vsJit = { median: paired[Math.floor(paired.length / 2)]!, low: paired[0]!, high: paired[paired.length - 1]! };
+        for (const [target, r] of runs) {
+          const vsJit = target === 'connector' ? { median: middle(paired), low: Math.min(...paired), high: Math.max(...paired) } : undefined;
+          rows.push({ query: name, target, ...median(r), ...(vsJit ? { vsJit } : {}) });
+        }
       }
     }
+    loadedRss = rssMb(connector.pid);
   } finally {
-    const loadedRss = rssMb(connector.child.pid!);
-    await stop(bare.child);
-    await stop(yoga.child);
-    await stop(yogaJit.child);
-    await stop(yogaFloor.child);
-    await stop(connector.child);
-    print(rows, idleRss, loadedRss, pcscNote(bodies['/info']));
+    for (const c of children) await stop(c);
   }
+  print(rows, idleRss, loadedRss, pcscNote(bodies['/info']));
   return rows;
+}
+
+/** The middle value (the upper one of an even count). */
+function middle(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 function median(runs: Run[]): Run {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
   const m = sorted[Math.floor(sorted.length / 2)]!;
-  const cpu = [...runs].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(runs.length / 2)]!.cpuUs;
+  const cpu = middle(runs.map((r) => r.cpuUs));
   return { ...m, cpuUs: cpu, errors: runs.reduce((n, r) => n + r.errors, 0) };
 }
 
@@ -176,7 +169,7 @@ function pcscNote(infoBody: string | undefined): string {
 function print(rows: Row[], idleRss: number, loadedRss: number, pcsc: string): void {
   const out = [
     '',
-    `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box (plain and with @envelop/graphql-jit), yoga's floor (jit, configured as the connector, no guard), the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`,
+    `HTTP pipeline benchmark: bare node:https, graphql-yoga out of the box (plain and with @envelop/graphql-jit), yoga's floor (jit, configured as the connector, only the Host/Origin check), the connector (yoga + its plugins) (median of ${ROUNDS} alternating ${DURATION}s runs, keep-alive, autocannon)`,
     '',
   ];
   out.push('query    conns  target        req/s    p50 ms  p99 ms  errors  ratio   CPU us/req  CPU ratio  vs yoga+jit (per round: median, range)');

@@ -3,7 +3,8 @@
 // check as a plugin, nothing else (with `jit`: plus @envelop/graphql-jit, yoga's own way to
 // compile queries). What our yoga pipeline's plugin list costs on top of it. With `floor`:
 // graphql-jit and yoga configured as the connector configures it (no CORS, GraphiQL, landing
-// page, batching, multipart or body-size plugins), i.e. yoga's own cost with no guard at all.
+// page, batching, multipart or body-size plugins), i.e. yoga's own cost with the Host/Origin check
+// as its only guard.
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createYoga, createSchema } from 'graphql-yoga';
