@@ -60,4 +60,17 @@ describe('withOneRequestHook', () => {
     expect(ended).toHaveLength(1);
     expect(calls).not.toContain('never');
   });
+
+  it('lets a later hook see the request an earlier one set, and still tells yoga', () => {
+    const told: unknown[] = [];
+    const replaced = new Request('https://localhost/graphql');
+    const seen: unknown[] = [];
+    const plugins = withOneRequestHook([
+      { onRequest: ({ setRequest }: { setRequest: (r: Request) => void }) => setRequest(replaced) },
+      { onRequest: ({ request }: { request: Request }) => void seen.push(request) },
+    ] as never);
+    run(plugins, { ...payload().p, request: new Request('https://localhost/other'), setRequest: (r: Request) => void told.push(r), setRequestHandler: () => undefined });
+    expect(seen).toEqual([replaced]);
+    expect(told).toEqual([replaced]);
+  });
 });

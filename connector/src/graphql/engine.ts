@@ -45,8 +45,8 @@ export interface EngineOptions {
 /**
  * The GraphQL part of the request path, for yoga: the schema, the envelop plugins (depth,
  * alias and token limits; error codes of validation errors; validation results per document;
- * compiled execution), the error
- * mask yoga applies to every error, and the parse caches, each bounded in bytes.
+ * compiled execution), the error mask yoga applies to every error, and the parse caches, each
+ * bounded in bytes.
  */
 export function createEngine(opts: EngineOptions) {
   const schema = opts.schema ?? buildSchema();

@@ -16,8 +16,14 @@ export function withOneRequestHook(plugins: RequestPlugin[]): RequestPlugin[] {
   const rest = plugins.map(({ onRequest: _onRequest, ...others }) => others as RequestPlugin).filter((p) => Object.keys(p).length > 0);
   const onRequest: OnRequest = (payload) => {
     let ended = false;
-    const endResponse = payload.endResponse;
-    const guarded: Parameters<OnRequest>[0] = { ...payload, endResponse: (response) => ((ended = true), endResponse(response)) };
+    const { endResponse, setRequest, setRequestHandler } = payload;
+    // One payload for all the hooks: what one hook sets, the next ones see (as with yoga's own loop).
+    const guarded: Parameters<OnRequest>[0] = {
+      ...payload,
+      endResponse: (response) => ((ended = true), endResponse(response)),
+      setRequest: (request) => ((guarded.request = request), setRequest(request)),
+      setRequestHandler: (handler) => ((guarded.requestHandler = handler), setRequestHandler(handler)),
+    };
     const run = (from: number): void | Promise<void> => {
       for (let i = from; i < hooks.length && !ended; i++) {
         const r = hooks[i]!(guarded);
