@@ -29,6 +29,19 @@ describe('logging', () => {
     }
   });
 
+  it('names every request of a repeated document: the cached, compiled runs still go through the envelop execute hooks', async () => {
+    const t = await startTestConnector();
+    try {
+      // The operation name comes from the document, read by the request log's onExecute hook:
+      // a compiled run that went around envelop would leave the later lines unnamed.
+      for (let i = 0; i < 3; i++) await t.query('query Again { info { version } }');
+      const lines = t.logs().trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+      expect(lines.map((l) => [l.op, l.status])).toEqual([['Again', 200], ['Again', 200], ['Again', 200]]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('logs a page\'s operation name only when it is a short, well-formed Name; a 1 MB one leaves a short line', async () => {
     const t = await startTestConnector({ maxBodyBytes: 4 * 1024 * 1024 });
     try {
